@@ -1,0 +1,100 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
+
+export interface TokenClaimsInput {
+  readonly sub: string;
+  /** Absent for client_credentials tokens. */
+  readonly username?: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly tokenUse?: "access" | "id";
+  readonly groups?: string;
+}
+
+/**
+ * Claims the way the Cognito authorizer hands them to a Lambda proxy integration: every value a
+ * string, `scope` space separated, times as strings (AWS-FACTS §1).
+ */
+export function tokenClaims(input: TokenClaimsInput): Record<string, string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims: Record<string, string> = {
+    sub: input.sub,
+    iss: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TEST",
+    client_id: input.clientId,
+    origin_jti: "2b8a2d1f-2a9c-4a63-9a59-0d7b0c6f0a11",
+    event_id: "8c6f8b9f-1d4b-4c55-9a51-2f3d1c0e7a22",
+    token_use: input.tokenUse ?? "access",
+    scope: input.scopes.join(" "),
+    auth_time: String(now - 10),
+    exp: String(now + 3600),
+    iat: String(now - 10),
+    jti: "6f1f4f4e-8a3c-4c8e-bd0c-3a5e1f2d9b33",
+  };
+  if (input.username !== undefined) claims.username = input.username;
+  if (input.groups !== undefined) claims["cognito:groups"] = input.groups;
+  return claims;
+}
+
+export interface ApiEventInput {
+  readonly method: string;
+  /** Resource path as declared: `/notes/{id}`. */
+  readonly resource: string;
+  readonly pathParameters?: Record<string, string>;
+  readonly query?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: string | null;
+  readonly isBase64Encoded?: boolean;
+  readonly claims?: Record<string, string>;
+}
+
+/** A REST API (v1) Lambda proxy event, shaped as API Gateway delivers it. */
+export function apiEvent(input: ApiEventInput): APIGatewayProxyEvent {
+  const path = input.resource.replace(/\{(\w+)\}/g, (_, name: string) => input.pathParameters?.[name] ?? "");
+  const headers = { Host: "abc123.execute-api.eu-west-1.amazonaws.com", ...input.headers };
+  const query = input.query && Object.keys(input.query).length ? input.query : null;
+  return {
+    resource: input.resource,
+    path,
+    httpMethod: input.method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: query,
+    multiValueQueryStringParameters: query ? Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]])) : null,
+    pathParameters: input.pathParameters ?? null,
+    stageVariables: null,
+    body: input.body ?? null,
+    isBase64Encoded: input.isBase64Encoded ?? false,
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "abc123",
+      authorizer: input.claims ? { claims: input.claims } : null,
+      domainName: "abc123.execute-api.eu-west-1.amazonaws.com",
+      domainPrefix: "abc123",
+      extendedRequestId: "extended-id",
+      httpMethod: input.method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: "203.0.113.7",
+        user: null,
+        userAgent: "jest",
+        userArn: null,
+      },
+      path: `/dev${path}`,
+      protocol: "HTTP/1.1",
+      requestId: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+      requestTimeEpoch: Date.now(),
+      resourceId: "res123",
+      resourcePath: input.resource,
+      stage: "dev",
+    },
+  } as APIGatewayProxyEvent;
+}

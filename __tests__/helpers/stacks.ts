@@ -1,0 +1,40 @@
+import { Testing } from "cdktf";
+import { environments } from "../../environments";
+import { NotesApiStack, type NotesApiStackProps } from "../../stacks/notes-api-stack";
+import type { EnvironmentConfig } from "../../stacks/config";
+import type { TerraformJson } from "../../local/terraform-config";
+
+export interface SynthesizedStack {
+  readonly stack: NotesApiStack;
+  /** `Testing.synth` output, for the cdktf jest matchers. */
+  readonly synthesized: string;
+  readonly json: TerraformJson & { terraform?: Record<string, unknown> };
+}
+
+/** Synthesizes one notes stack in a fresh test app, with no state bucket from the environment. */
+export function synthNotesStack(props: Partial<NotesApiStackProps> = {}, environment: "dev" | "prod" = "dev"): SynthesizedStack {
+  const app = Testing.app();
+  const config: EnvironmentConfig = props.config ?? environments[environment];
+  const stack = new NotesApiStack(app, config.name, { env: {}, ...props, config });
+  const synthesized = Testing.synth(stack);
+  return { stack, synthesized, json: JSON.parse(synthesized) };
+}
+
+/** The configurations of every resource of one type. */
+export function configsOf(json: TerraformJson, type: string): Array<Record<string, any>> {
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+/** The one resource of a type whose `attribute` equals `value`; fails when there is not exactly one. */
+export function findResource(json: TerraformJson, type: string, attribute: string, value: unknown): Record<string, any> {
+  const found = configsOf(json, type).filter((config) => config[attribute] === value);
+  if (found.length !== 1) throw new Error(`expected one ${type} with ${attribute}=${String(value)}, found ${found.length}`);
+  return found[0]!;
+}
+
+/** `${type.name.attribute}` of the resource whose `attribute` equals `value`. */
+export function referenceTo(json: TerraformJson, type: string, attribute: string, value: unknown, wanted: string): string {
+  const entry = Object.entries(json.resource?.[type] ?? {}).find(([, config]) => config[attribute] === value);
+  if (!entry) throw new Error(`no ${type} with ${attribute}=${String(value)}`);
+  return `\${${type}.${entry[0]}.${wanted}}`;
+}

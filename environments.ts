@@ -1,0 +1,58 @@
+import type { EnvironmentConfig } from "./stacks/config";
+
+const shared = {
+  region: "eu-west-1",
+  namePrefix: "notes",
+  functions: { memoryMb: 256, timeoutSeconds: 10 },
+} as const;
+
+export const environments: Record<"dev" | "prod", EnvironmentConfig> = {
+  dev: {
+    ...shared,
+    name: "dev",
+    auth: {
+      resourceServerIdentifier: "https://notes.example.com",
+      resourceServerName: "notes-api",
+      domainPrefix: "notes-example-dev",
+      callbackUrls: ["http://localhost:5173/callback", "https://dev.notes.example.com/callback"],
+      logoutUrls: ["http://localhost:5173/", "https://dev.notes.example.com/"],
+      mfa: "OPTIONAL",
+      deletionProtection: false,
+      tokenValidity: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 },
+    },
+    api: {
+      stageName: "dev",
+      corsAllowedOrigins: ["http://localhost:5173", "https://dev.notes.example.com"],
+      throttling: { burstLimit: 50, rateLimit: 25 },
+      accessLogRetentionDays: 14,
+      loggingLevel: "INFO",
+    },
+    functions: { ...shared.functions, logRetentionDays: 14 },
+    data: { deletionProtection: false },
+    tags: { project: "notes", environment: "dev" },
+  },
+  prod: {
+    ...shared,
+    name: "prod",
+    auth: {
+      resourceServerIdentifier: "https://notes.example.com",
+      resourceServerName: "notes-api",
+      domainPrefix: "notes-example",
+      callbackUrls: ["https://notes.example.com/callback"],
+      logoutUrls: ["https://notes.example.com/"],
+      mfa: "ON",
+      deletionProtection: true,
+      tokenValidity: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 },
+    },
+    api: {
+      stageName: "prod",
+      corsAllowedOrigins: ["https://notes.example.com"],
+      throttling: { burstLimit: 200, rateLimit: 100 },
+      accessLogRetentionDays: 90,
+      loggingLevel: "ERROR",
+    },
+    functions: { ...shared.functions, logRetentionDays: 90 },
+    data: { deletionProtection: true },
+    tags: { project: "notes", environment: "prod" },
+  },
+};

@@ -1,0 +1,54 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
+
+/** The caller as the Cognito authorizer describes it; every claim arrives as a string (AWS-FACTS §1). */
+export interface Caller {
+  readonly sub: string;
+  /** Present on user access tokens only; machine (client_credentials) tokens carry none (AWS-FACTS §2). */
+  readonly username?: string;
+  readonly clientId?: string;
+  readonly tokenUse?: string;
+  readonly scopes: readonly string[];
+  readonly groups: readonly string[];
+  readonly isMachine: boolean;
+}
+
+type Claims = Record<string, unknown>;
+
+function claimsOf(event: APIGatewayProxyEvent): Claims | undefined {
+  const claims: unknown = event.requestContext?.authorizer?.claims;
+  return claims !== null && typeof claims === "object" ? (claims as Claims) : undefined;
+}
+
+function stringClaim(claims: Claims, name: string): string | undefined {
+  const value = claims[name];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** `scope` is one space-separated string in the claims map (AWS-FACTS §1). */
+export function parseScopes(value: string | undefined): string[] {
+  return value ? value.split(" ").filter((scope) => scope !== "") : [];
+}
+
+/** The separator of `cognito:groups` is not documented: accept `a,b`, `a b` and `[a b]` (AWS-FACTS §1). */
+export function parseGroups(value: string | undefined): string[] {
+  if (!value) return [];
+  const unwrapped = value.startsWith("[") && value.endsWith("]") ? value.slice(1, -1) : value;
+  return unwrapped.split(/[\s,]+/).filter((group) => group !== "");
+}
+
+export function callerFrom(event: APIGatewayProxyEvent): Caller | undefined {
+  const claims = claimsOf(event);
+  if (!claims) return undefined;
+  const sub = stringClaim(claims, "sub");
+  if (!sub) return undefined;
+  const username = stringClaim(claims, "username");
+  return {
+    sub,
+    username,
+    clientId: stringClaim(claims, "client_id"),
+    tokenUse: stringClaim(claims, "token_use"),
+    scopes: parseScopes(stringClaim(claims, "scope")),
+    groups: parseGroups(stringClaim(claims, "cognito:groups")),
+    isMachine: username === undefined,
+  };
+}

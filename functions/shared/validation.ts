@@ -1,0 +1,107 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import * as v from "valibot";
+import type { Caller } from "./claims";
+import { HttpError, queryParam } from "./http";
+
+export const TITLE_MAX = 200;
+export const BODY_MAX = 10_000;
+export const LIMIT_DEFAULT = 20;
+export const LIMIT_MAX = 100;
+
+const Uuid = v.pipe(v.string(), v.uuid());
+
+const NoteInput = v.strictObject(
+  {
+    title: v.pipe(
+      v.string("title must be a string"),
+      v.minLength(1, "title must not be empty"),
+      v.maxLength(TITLE_MAX, `title must be at most ${TITLE_MAX} characters`),
+      v.check((title) => title.trim() !== "", "title must not be blank"),
+    ),
+    body: v.pipe(v.string("body must be a string"), v.maxLength(BODY_MAX, `body must be at most ${BODY_MAX} characters`)),
+  },
+  (issue) => `unknown field '${String(issue.input)}'`,
+);
+
+export type NoteInput = v.InferOutput<typeof NoteInput>;
+
+const Limit = v.pipe(
+  v.string(),
+  v.regex(/^\d{1,3}$/),
+  v.transform(Number),
+  v.minValue(1),
+  v.maxValue(LIMIT_MAX),
+);
+
+const Cursor = v.object({ id: Uuid });
+
+function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
+  const [issue] = issues;
+  if (!issue) return "invalid input";
+  if (issue.expected === "never" && issue.type === "strict_object") return issue.message;
+  const field = v.getDotPath(issue);
+  if (issue.type === "object" && field === null) return "body must be a JSON object";
+  if (field && issue.type === "strict_object") return `${field} is required`;
+  return issue.message;
+}
+
+export function parseNoteInput(event: APIGatewayProxyEvent): NoteInput {
+  if (event.body === null || event.body === undefined || event.body === "") throw new HttpError(400, "body is required");
+  const text = event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "body is not valid JSON");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new HttpError(400, "body must be a JSON object");
+  }
+  const result = v.safeParse(NoteInput, parsed);
+  if (!result.success) throw new HttpError(400, firstIssue(result.issues));
+  return result.output;
+}
+
+export function isNoteId(value: string | undefined): value is string {
+  return value !== undefined && v.is(Uuid, value);
+}
+
+export function parseLimit(event: APIGatewayProxyEvent): number {
+  const raw = queryParam(event, "limit");
+  if (raw === undefined) return LIMIT_DEFAULT;
+  const result = v.safeParse(Limit, raw);
+  if (!result.success) throw new HttpError(400, `limit must be a whole number from 1 to ${LIMIT_MAX}`);
+  return result.output;
+}
+
+/** Cursors are opaque to clients: base64url JSON of the last key's note id. */
+export function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ id }), "utf8").toString("base64url");
+}
+
+export function parseCursor(event: APIGatewayProxyEvent): string | undefined {
+  const raw = queryParam(event, "cursor");
+  if (raw === undefined) return undefined;
+  try {
+    const result = v.safeParse(Cursor, JSON.parse(Buffer.from(raw, "base64url").toString("utf8")));
+    if (result.success) return result.output.id;
+  } catch {
+    // falls through to the 400 below
+  }
+  throw new HttpError(400, "cursor is not valid");
+}
+
+/**
+ * Whose notes a read is about: a user reads their own; a machine token has no notes of its own
+ * and must name the owner with `?owner=<sub>`.
+ */
+export function ownerFor(caller: Caller, event: APIGatewayProxyEvent): string {
+  const requested = queryParam(event, "owner");
+  if (!caller.isMachine) {
+    if (requested !== undefined && requested !== caller.sub) throw new HttpError(403, "owner must be the caller's own sub");
+    return caller.sub;
+  }
+  if (requested === undefined) throw new HttpError(400, "owner is required with a machine token");
+  if (!v.is(Uuid, requested)) throw new HttpError(400, "owner must be a user's sub (a UUID)");
+  return requested;
+}

@@ -1,0 +1,69 @@
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type AttributeDefinition, type KeySchemaElement } from "@aws-sdk/client-dynamodb";
+import type { AddressInfo } from "node:net";
+import { resourcesOf, type TerraformJson } from "./terraform-config";
+
+// dynalite ships no types.
+const dynalite = require("dynalite") as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => import("node:http").Server;
+
+export interface LocalDynamo {
+  /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL_DYNAMODB`. */
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+export interface LocalDynamoOptions {
+  /** Folder that keeps the data between runs. @default - in memory */
+  readonly path?: string;
+  /** @default 0 - any free port */
+  readonly port?: number;
+}
+
+/** A DynamoDB-compatible server (dynalite) on 127.0.0.1. */
+export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  return {
+    endpoint,
+    client,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Creates every `aws_dynamodb_table` of a synthesized stack that does not exist yet, with its key schema. */
+export async function createTablesFromTerraform(client: DynamoDBClient, tf: TerraformJson): Promise<string[]> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  const created: string[] = [];
+  for (const { config } of resourcesOf(tf, "aws_dynamodb_table")) {
+    const tableName = String(config.name);
+    if (existing.has(tableName)) continue;
+    const keySchema: KeySchemaElement[] = [{ AttributeName: String(config.hash_key), KeyType: "HASH" }];
+    if (config.range_key) keySchema.push({ AttributeName: String(config.range_key), KeyType: "RANGE" });
+    const attributes = (config.attribute as Array<{ name: string; type: "S" | "N" | "B" }>).map(
+      (attribute): AttributeDefinition => ({ AttributeName: attribute.name, AttributeType: attribute.type }),
+    );
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        KeySchema: keySchema,
+        AttributeDefinitions: attributes,
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    created.push(tableName);
+  }
+  return created;
+}

@@ -1,0 +1,37 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The parts of a synthesized `cdk.tf.json` the local tools read. */
+export interface TerraformJson {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown }>;
+}
+
+export interface TerraformResourceEntry {
+  readonly type: string;
+  readonly name: string;
+  readonly config: Record<string, unknown>;
+}
+
+export function readStackConfig(outdir: string, stack: string): TerraformJson {
+  const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
+  if (!fs.existsSync(file)) throw new Error(`no synthesized stack '${stack}': ${file} does not exist`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as TerraformJson;
+}
+
+export function resourcesOf(tf: TerraformJson, type: string): TerraformResourceEntry[] {
+  return Object.entries(tf.resource?.[type] ?? {}).map(([name, config]) => ({ type, name, config }));
+}
+
+const REFERENCE = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}/g;
+
+/**
+ * Replaces `${type.name.attribute}` with the attribute's literal value from the configuration;
+ * what is only known after apply (ids, ARNs) stays a reference.
+ */
+export function resolveLiterals(tf: TerraformJson, value: string): string {
+  return value.replace(REFERENCE, (reference: string, type: string, name: string, attribute: string) => {
+    const literal = tf.resource?.[type]?.[name]?.[attribute];
+    return typeof literal === "string" && !literal.includes("${") ? literal : reference;
+  });
+}

@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import { Construct } from "constructs";
+import { Lazy, type IResolveContext, type TerraformResource } from "cdktf";
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { ApiConfig } from "../config";
+
+export interface ApiStageProps {
+  readonly restApiId: string;
+  readonly apiName: string;
+  readonly api: ApiConfig;
+  /** Everything the deployment snapshots: resources, methods, integrations, authorizer, gateway responses. */
+  readonly members: readonly TerraformResource[];
+}
+
+/** One JSON object per request; the authorizer fields say why a call got 401. */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  responseLength: "$context.responseLength",
+  integrationLatency: "$context.integrationLatency",
+  errorMessage: "$context.error.message",
+  errorType: "$context.error.responseType",
+  authorizerError: "$context.authorizer.error",
+  clientId: "$context.authorizer.claims.client_id",
+  sub: "$context.authorizer.claims.sub",
+});
+
+/**
+ * Hash of the full synthesized configuration of every member: any change to a method's scopes,
+ * an integration or a gateway response gives a new deployment (AWS-FACTS §3).
+ */
+export function configurationHash(members: readonly TerraformResource[], context: IResolveContext): string {
+  const hash = createHash("sha256");
+  for (const member of members) {
+    hash.update(JSON.stringify(context.resolve(member.toTerraform())));
+  }
+  return hash.digest("hex");
+}
+
+/** Deployment, stage, access and execution logs, throttling and metrics. */
+export class ApiStage extends Construct {
+  readonly deployment: ApiGatewayDeployment;
+  readonly stage: ApiGatewayStage;
+  readonly accessLogGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiStageProps) {
+    super(scope, id);
+    const { api } = props;
+
+    this.deployment = new ApiGatewayDeployment(this, "deployment", {
+      restApiId: props.restApiId,
+      description: "Managed by cdktf: redeployed when its triggers change",
+      triggers: { configuration: Lazy.stringValue({ produce: (context) => configurationHash(props.members, context) }) },
+      lifecycle: { createBeforeDestroy: true },
+      // The hash is a literal, so order the deployment after what it snapshots explicitly.
+      dependsOn: [...props.members],
+    });
+
+    this.accessLogGroup = new CloudwatchLogGroup(this, "access-logs", {
+      name: `/aws/apigateway/${props.apiName}/${api.stageName}/access`,
+      retentionInDays: api.accessLogRetentionDays,
+    });
+    // API Gateway creates this group itself, with no retention, unless it exists first.
+    const executionLogGroup = new CloudwatchLogGroup(this, "execution-logs", {
+      name: `API-Gateway-Execution-Logs_${props.restApiId}/${api.stageName}`,
+      retentionInDays: api.accessLogRetentionDays,
+    });
+
+    this.stage = new ApiGatewayStage(this, "stage", {
+      restApiId: props.restApiId,
+      deploymentId: this.deployment.id,
+      stageName: api.stageName,
+      xrayTracingEnabled: true,
+      accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn: [executionLogGroup],
+    });
+
+    new ApiGatewayMethodSettings(this, "method-settings", {
+      restApiId: props.restApiId,
+      stageName: this.stage.stageName,
+      methodPath: "*/*",
+      settings: {
+        metricsEnabled: true,
+        loggingLevel: api.loggingLevel ?? "ERROR",
+        dataTraceEnabled: false,
+        throttlingBurstLimit: api.throttling.burstLimit,
+        throttlingRateLimit: api.throttling.rateLimit,
+      },
+    });
+  }
+}

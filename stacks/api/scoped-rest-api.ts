@@ -1,0 +1,143 @@
+import { Construct } from "constructs";
+import type { TerraformResource } from "cdktf";
+import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { ApiConfig } from "../config";
+import { ApiStage } from "./api-stage";
+import { CorsPreflight } from "./cors-preflight";
+import { GatewayResponses } from "./gateway-responses";
+import { executionArnPath, parentPath, pathId, pathParameters, pathSegments, resourcePaths, routeId } from "./route-paths";
+import type { Route } from "./routes";
+
+export interface ScopedRestApiProps {
+  /** API name, for example `notes-dev-api`. */
+  readonly name: string;
+  readonly api: ApiConfig;
+  readonly routes: readonly Route[];
+  /** ARN of the user pool whose access tokens the authorizer accepts. */
+  readonly userPoolArn: string;
+  /** Full scope string of a scope name: `<identifier>/<name>`. */
+  readonly scopeString: (name: string) => string;
+  /** The function that serves a route. */
+  readonly functionFor: (route: Route) => LambdaFunction;
+}
+
+/**
+ * A regional REST API built from the route table: every non-public method uses the Cognito
+ * authorizer with `authorization_scopes`, so it accepts only access tokens holding one of the
+ * route's scopes (AWS-FACTS §1).
+ */
+export class ScopedRestApi extends Construct {
+  readonly restApi: ApiGatewayRestApi;
+  readonly authorizer: ApiGatewayAuthorizer;
+  readonly methods: ReadonlyMap<string, ApiGatewayMethod>;
+  readonly stage: ApiStage;
+
+  constructor(scope: Construct, id: string, props: ScopedRestApiProps) {
+    super(scope, id);
+    const { api, routes } = props;
+
+    this.restApi = new ApiGatewayRestApi(this, "rest-api", {
+      name: props.name,
+      endpointConfiguration: { types: ["REGIONAL"] },
+    });
+    const restApiId = this.restApi.id;
+
+    // type defaults to TOKEN in the provider: state it (AWS-FACTS §3).
+    this.authorizer = new ApiGatewayAuthorizer(this, "authorizer", {
+      name: `${props.name}-cognito`,
+      restApiId,
+      type: "COGNITO_USER_POOLS",
+      providerArns: [props.userPoolArn],
+      identitySource: "method.request.header.Authorization",
+      authorizerResultTtlInSeconds: api.authorizerCacheTtlSeconds ?? 300,
+    });
+
+    const members: TerraformResource[] = [this.authorizer];
+    const resourceIds = new Map<string, string>([["/", this.restApi.rootResourceId]]);
+    for (const path of resourcePaths(routes)) {
+      const resource = new ApiGatewayResource(this, `resource_${pathId(path)}`, {
+        restApiId,
+        parentId: resourceIds.get(parentPath(path)) ?? this.restApi.rootResourceId,
+        pathPart: pathSegments(path).at(-1) ?? "",
+      });
+      resourceIds.set(path, resource.id);
+      members.push(resource);
+    }
+    const resourceIdOf = (path: string) => resourceIds.get(pathSegments(path).length ? path : "/") ?? this.restApi.rootResourceId;
+
+    const methods = new Map<string, ApiGatewayMethod>();
+    const permissions: Array<{ route: Route; fn: LambdaFunction }> = [];
+    for (const route of routes) {
+      const id = routeId(route);
+      const resourceId = resourceIdOf(route.path);
+      const parameters = pathParameters(route.path);
+      const method = new ApiGatewayMethod(this, `method_${id}`, {
+        restApiId,
+        resourceId,
+        httpMethod: route.method,
+        ...(route.public
+          ? { authorization: "NONE" }
+          : {
+              authorization: "COGNITO_USER_POOLS",
+              authorizerId: this.authorizer.id,
+              authorizationScopes: (route.scopes ?? []).map(props.scopeString),
+            }),
+        requestParameters: parameters.length
+          ? Object.fromEntries(parameters.map((name) => [`method.request.path.${name}`, true]))
+          : undefined,
+      });
+      const fn = props.functionFor(route);
+      const integration = new ApiGatewayIntegration(this, `integration_${id}`, {
+        restApiId,
+        resourceId,
+        httpMethod: method.httpMethod,
+        type: "AWS_PROXY",
+        integrationHttpMethod: "POST",
+        uri: fn.invokeArn,
+      });
+      methods.set(`${route.method} ${route.path}`, method);
+      members.push(method, integration);
+      permissions.push({ route, fn });
+    }
+    this.methods = methods;
+
+    for (const path of new Set(routes.map((route) => route.path))) {
+      const preflight = new CorsPreflight(this, `cors_${pathId(path)}`, {
+        restApiId,
+        resourceId: resourceIdOf(path),
+        methods: routes.filter((route) => route.path === path).map((route) => route.method),
+        allowedOrigins: api.corsAllowedOrigins,
+      });
+      members.push(...preflight.members);
+    }
+
+    const gatewayResponses = new GatewayResponses(this, "gateway-responses", {
+      restApiId,
+      allowedOrigins: api.corsAllowedOrigins,
+    });
+    members.push(...gatewayResponses.responses);
+
+    this.stage = new ApiStage(this, "stage", { restApiId, apiName: props.name, api, members });
+
+    // Only this stage, method and path may invoke each function (AWS-FACTS §3, CKV_AWS_364).
+    for (const { route, fn } of permissions) {
+      new LambdaPermission(this, `permission_${routeId(route)}`, {
+        statementId: "AllowApiGatewayInvoke",
+        action: "lambda:InvokeFunction",
+        functionName: fn.functionName,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: `${this.restApi.executionArn}/${api.stageName}/${route.method}/${executionArnPath(route.path)}`,
+      });
+    }
+  }
+
+  get invokeUrl(): string {
+    return this.stage.stage.invokeUrl;
+  }
+}

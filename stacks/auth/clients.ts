@@ -1,0 +1,50 @@
+import type { AuthConfig } from "../config";
+
+export interface ScopeDefinition {
+  /** The part after `<identifier>/`; Cognito allows `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+` (AWS-FACTS §2). */
+  readonly name: string;
+  /** Shown on consent and in the auth matrix; 1-256 characters. */
+  readonly description: string;
+}
+
+export type OAuthFlow = "code" | "client_credentials" | "implicit";
+
+/** OAuth scopes Cognito defines itself; every other scope of a client is a custom scope of the resource server. */
+export const STANDARD_SCOPES = ["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"] as const;
+
+export interface AppClientDefinition {
+  /** Short name: construct id, resource name suffix and output name. */
+  readonly name: string;
+  readonly flows: readonly OAuthFlow[];
+  /** Standard scopes (`openid`, `email` ...) and custom scope names (`notes.read`). */
+  readonly scopes: readonly string[];
+  /** A confidential client (server or machine) has a secret; a browser or mobile app has none. */
+  readonly generateSecret: boolean;
+  /** @default - none; required by the `code` flow */
+  readonly callbackUrls?: readonly string[];
+  /** @default - none */
+  readonly logoutUrls?: readonly string[];
+}
+
+export const notesScopes: readonly ScopeDefinition[] = [
+  { name: "notes.read", description: "Read notes" },
+  { name: "notes.write", description: "Create, change and delete notes" },
+];
+
+export function isStandardScope(scope: string): boolean {
+  return (STANDARD_SCOPES as readonly string[]).includes(scope);
+}
+
+export function notesClients(auth: AuthConfig): AppClientDefinition[] {
+  return [
+    {
+      name: "web",
+      flows: ["code"],
+      scopes: ["openid", "email", "notes.read", "notes.write"],
+      generateSecret: false,
+      callbackUrls: auth.callbackUrls,
+      logoutUrls: auth.logoutUrls,
+    },
+    { name: "reporting", flows: ["client_credentials"], scopes: ["notes.read"], generateSecret: true },
+  ];
+}

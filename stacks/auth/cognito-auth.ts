@@ -1,0 +1,117 @@
+import { Construct } from "constructs";
+import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
+import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
+import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
+import type { AuthConfig } from "../config";
+import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from "./clients";
+
+export interface CognitoAuthProps {
+  /** Prefix of the pool and client names, for example `notes-dev`. */
+  readonly name: string;
+  readonly region: string;
+  readonly auth: AuthConfig;
+  readonly scopes: readonly ScopeDefinition[];
+  readonly clients: readonly AppClientDefinition[];
+}
+
+/** A user pool, its resource server and custom scopes, the app clients and the hosted-UI domain. */
+export class CognitoAuth extends Construct {
+  readonly userPool: CognitoUserPool;
+  readonly resourceServer: CognitoResourceServer;
+  readonly clients: ReadonlyMap<string, CognitoUserPoolClient>;
+  readonly domain: CognitoUserPoolDomain;
+  private readonly identifier: string;
+  private readonly region: string;
+
+  constructor(scope: Construct, id: string, props: CognitoAuthProps) {
+    super(scope, id);
+    const { auth } = props;
+    this.identifier = auth.resourceServerIdentifier;
+    this.region = props.region;
+
+    this.userPool = new CognitoUserPool(this, "user-pool", {
+      name: `${props.name}-users`,
+      usernameAttributes: ["email"],
+      autoVerifiedAttributes: ["email"],
+      usernameConfiguration: { caseSensitive: false },
+      userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdate: ["email"] },
+      passwordPolicy: {
+        minimumLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 7,
+      },
+      mfaConfiguration: auth.mfa,
+      softwareTokenMfaConfiguration: auth.mfa === "OFF" ? undefined : { enabled: true },
+      accountRecoverySetting: { recoveryMechanism: [{ name: "verified_email", priority: 1 }] },
+      adminCreateUserConfig: { allowAdminCreateUserOnly: !(auth.selfSignUp ?? false) },
+      deletionProtection: auth.deletionProtection ? "ACTIVE" : "INACTIVE",
+      userPoolTier: auth.userPoolTier ?? "ESSENTIALS",
+    });
+
+    this.resourceServer = new CognitoResourceServer(this, "resource-server", {
+      userPoolId: this.userPool.id,
+      identifier: auth.resourceServerIdentifier,
+      name: auth.resourceServerName,
+      scope: props.scopes.map((definition) => ({
+        scopeName: definition.name,
+        scopeDescription: definition.description,
+      })),
+    });
+
+    const clients = new Map<string, CognitoUserPoolClient>();
+    for (const definition of props.clients) {
+      clients.set(definition.name, this.addClient(props.name, auth, definition));
+    }
+    this.clients = clients;
+
+    this.domain = new CognitoUserPoolDomain(this, "domain", {
+      domain: auth.domainPrefix,
+      userPoolId: this.userPool.id,
+      // 1 = the classic hosted UI, which needs no branding resource; 2 (managed login) does.
+      managedLoginVersion: 1,
+    });
+  }
+
+  /** The full scope string a method lists and a client asks for: `<identifier>/<name>`. */
+  scopeString(name: string): string {
+    return `${this.identifier}/${name}`;
+  }
+
+  get issuer(): string {
+    return `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.id}`;
+  }
+
+  get hostedUiDomain(): string {
+    return `${this.domain.domain}.auth.${this.region}.amazoncognito.com`;
+  }
+
+  private addClient(prefix: string, auth: AuthConfig, definition: AppClientDefinition): CognitoUserPoolClient {
+    const validity = auth.tokenValidity;
+    const isMachine = definition.flows.includes("client_credentials");
+    return new CognitoUserPoolClient(this, `client-${definition.name}`, {
+      name: `${prefix}-${definition.name}`,
+      userPoolId: this.userPool.id,
+      generateSecret: definition.generateSecret,
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthFlows: [...definition.flows],
+      // Custom scopes reference the resource server, so Terraform creates it first (AWS-FACTS §3).
+      allowedOauthScopes: definition.scopes.map((scope) =>
+        isStandardScope(scope) ? scope : `${this.resourceServer.identifier}/${scope}`,
+      ),
+      callbackUrls: definition.callbackUrls ? [...definition.callbackUrls] : undefined,
+      logoutUrls: definition.logoutUrls ? [...definition.logoutUrls] : undefined,
+      supportedIdentityProviders: isMachine ? undefined : ["COGNITO"],
+      explicitAuthFlows: isMachine ? ["ALLOW_REFRESH_TOKEN_AUTH"] : ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      preventUserExistenceErrors: "ENABLED",
+      enableTokenRevocation: true,
+      accessTokenValidity: validity.accessTokenMinutes,
+      idTokenValidity: validity.idTokenMinutes,
+      refreshTokenValidity: validity.refreshTokenDays,
+      tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "days" }],
+    });
+  }
+}

@@ -1,0 +1,95 @@
+/** Settings of one deployment environment; one stack is synthesized per environment. */
+export interface EnvironmentConfig {
+  /** Stack name and the suffix of every resource name, for example `dev`. */
+  readonly name: string;
+  /** AWS region of every resource. */
+  readonly region: string;
+  /** Prefix of every resource name; `<prefix>-<name>-...`. */
+  readonly namePrefix: string;
+  readonly auth: AuthConfig;
+  readonly api: ApiConfig;
+  readonly functions: FunctionsConfig;
+  readonly data: DataConfig;
+  /**
+   * S3 remote state. Without it, state is local at `terraform.<name>.tfstate` in the project root.
+   * @default - the bucket named by the environment variable `STATE_BUCKET`, or local state
+   */
+  readonly state?: StateConfig;
+  /** Tags on every resource that takes them, through the provider's `default_tags`. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface AuthConfig {
+  /** Resource server identifier, the prefix of every custom scope: `<identifier>/<scope>`. */
+  readonly resourceServerIdentifier: string;
+  /** Resource server name; Cognito allows `[\w\s+=,.@-]+` only (AWS-FACTS §2). */
+  readonly resourceServerName: string;
+  /** Hosted-UI domain prefix: `https://<prefix>.auth.<region>.amazoncognito.com`. Globally unique. */
+  readonly domainPrefix: string;
+  /** Where the hosted UI may send the authorization code (web client). */
+  readonly callbackUrls: readonly string[];
+  readonly logoutUrls: readonly string[];
+  /** TOTP MFA. `ON` requires every user to enroll. */
+  readonly mfa: "OFF" | "OPTIONAL" | "ON";
+  /**
+   * Let anyone sign up through the hosted UI.
+   * @default false - only administrators create users
+   */
+  readonly selfSignUp?: boolean;
+  /** Refuse to delete the user pool (`deletion_protection = ACTIVE`). */
+  readonly deletionProtection: boolean;
+  /**
+   * Cognito feature plan.
+   * @default "ESSENTIALS" - the API default, stated explicitly so a plan never shows a surprise
+   */
+  readonly userPoolTier?: "LITE" | "ESSENTIALS" | "PLUS";
+  readonly tokenValidity: TokenValidity;
+}
+
+export interface TokenValidity {
+  /** 5 minutes to 1 day (AWS-FACTS §2). */
+  readonly accessTokenMinutes: number;
+  /** 5 minutes to 1 day (AWS-FACTS §2). */
+  readonly idTokenMinutes: number;
+  /** 60 minutes to 10 years, given in days here: 1 to 3650 (AWS-FACTS §2). */
+  readonly refreshTokenDays: number;
+}
+
+export interface ApiConfig {
+  /** Stage name, the first path segment of the invoke URL. */
+  readonly stageName: string;
+  /** Origins browsers may call from; `*` for any. Preflights and error responses carry them. */
+  readonly corsAllowedOrigins: readonly string[];
+  readonly throttling: { readonly burstLimit: number; readonly rateLimit: number };
+  /** Retention of the stage's access log group, in days. */
+  readonly accessLogRetentionDays: number;
+  /**
+   * Execution logging level of every method.
+   * @default "ERROR"
+   */
+  readonly loggingLevel?: "OFF" | "ERROR" | "INFO";
+  /**
+   * How long API Gateway caches an authorizer decision per token: 0 to 3600 (AWS-FACTS §1).
+   * @default 300
+   */
+  readonly authorizerCacheTtlSeconds?: number;
+}
+
+export interface FunctionsConfig {
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly logRetentionDays: number;
+}
+
+export interface DataConfig {
+  /** Refuse to delete the notes table (`deletion_protection_enabled`). */
+  readonly deletionProtection: boolean;
+}
+
+export interface StateConfig {
+  readonly bucket: string;
+  /** @default `<namePrefix>/<name>.tfstate` */
+  readonly key?: string;
+  /** @default - the environment's region */
+  readonly region?: string;
+}

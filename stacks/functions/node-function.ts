@@ -1,0 +1,102 @@
+import { Construct } from "constructs";
+import { AssetType, TerraformAsset } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { bundleFunction, type FunctionBundle } from "./bundle";
+
+/**
+ * The newest Node.js runtime the AWS provider 6.25 accepts: nodejs24.x is accepted from 6.19
+ * (hashicorp/terraform-provider-aws#44986; aws-samples/serverless-patterns#2912).
+ */
+export const LAMBDA_RUNTIME = "nodejs24.x";
+export const NODE_TARGET = "node24";
+
+export interface PolicyStatement {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+export interface NodeFunctionProps {
+  readonly functionName: string;
+  /** Handler module under `functions/`, for example `notes/list`. */
+  readonly handler: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly logRetentionDays: number;
+  /** @default - none besides NODE_OPTIONS */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** What the function may do besides writing its logs and traces. @default - nothing */
+  readonly statements?: readonly PolicyStatement[];
+}
+
+/** A bundled TypeScript handler on arm64 with its own log group and least-privilege role. */
+export class NodeFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly bundle: FunctionBundle;
+  /** The configured name, as a plain string (the resource's attribute is a token). */
+  readonly functionName: string;
+
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
+    this.functionName = props.functionName;
+    this.bundle = bundleFunction(props.handler, NODE_TARGET);
+
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    this.role = new IamRole(this, "role", {
+      name: `${props.functionName}-role`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+
+    const statements = [
+      { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
+      // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions.
+      { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
+      ...(props.statements ?? []),
+    ];
+    const policy = new IamRolePolicy(this, "policy", {
+      name: "least-privilege",
+      role: this.role.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: statements.map((statement) => ({
+          Effect: "Allow",
+          Action: [...statement.actions],
+          Resource: [...statement.resources],
+        })),
+      }),
+    });
+
+    const asset = new TerraformAsset(this, "code", {
+      path: this.bundle.zipPath,
+      type: AssetType.FILE,
+      assetHash: this.bundle.contentHash,
+    });
+
+    this.function = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      role: this.role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: asset.path,
+      sourceCodeHash: this.bundle.sourceCodeHash,
+      memorySize: props.memoryMb,
+      timeout: props.timeoutSeconds,
+      environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...props.environment } },
+      tracingConfig: { mode: "Active" },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+      dependsOn: [this.logGroup, policy],
+    });
+  }
+}
