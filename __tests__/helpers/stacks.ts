@@ -1,3 +1,5 @@
+// Declares the cdktf jest matchers (toHaveResourceWithProperties ...) that setup.js registers.
+import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
 import { environments } from "../../environments";
 import { NotesApiStack, type NotesApiStackProps } from "../../stacks/notes-api-stack";

@@ -18,7 +18,10 @@ const NoteInput = v.strictObject(
       v.maxLength(TITLE_MAX, `title must be at most ${TITLE_MAX} characters`),
       v.check((title) => title.trim() !== "", "title must not be blank"),
     ),
-    body: v.pipe(v.string("body must be a string"), v.maxLength(BODY_MAX, `body must be at most ${BODY_MAX} characters`)),
+    body: v.optional(
+      v.pipe(v.string("body must be a string"), v.maxLength(BODY_MAX, `body must be at most ${BODY_MAX} characters`)),
+      "",
+    ),
   },
   (issue) => `unknown field '${String(issue.input)}'`,
 );

@@ -1,0 +1,119 @@
+import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
+import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
+import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
+import { environments } from "../../environments";
+import { findResource, referenceTo, synthNotesStack } from "../helpers/stacks";
+
+const dev = synthNotesStack();
+const prod = synthNotesStack({}, "prod");
+const webClient = findResource(dev.json, "aws_cognito_user_pool_client", "name", "notes-dev-web");
+const reportingClient = findResource(dev.json, "aws_cognito_user_pool_client", "name", "notes-dev-reporting");
+const identifierRef = referenceTo(dev.json, "aws_cognito_resource_server", "name", "notes-api", "identifier");
+
+describe("CognitoAuth", () => {
+  test("user pool signs in with a verified email and a strong password", () => {
+    expect(dev.synthesized).toHaveResourceWithProperties(CognitoUserPool, {
+      name: "notes-dev-users",
+      username_attributes: ["email"],
+      auto_verified_attributes: ["email"],
+      password_policy: {
+        minimum_length: 12,
+        require_lowercase: true,
+        require_uppercase: true,
+        require_numbers: true,
+        require_symbols: true,
+        temporary_password_validity_days: 7,
+      },
+      account_recovery_setting: { recovery_mechanism: [{ name: "verified_email", priority: 1 }] },
+      admin_create_user_config: { allow_admin_create_user_only: true },
+      user_pool_tier: "ESSENTIALS",
+    });
+  });
+
+  test("dev has optional TOTP MFA and no deletion protection; prod requires MFA and is protected", () => {
+    expect(dev.synthesized).toHaveResourceWithProperties(CognitoUserPool, {
+      mfa_configuration: "OPTIONAL",
+      software_token_mfa_configuration: { enabled: true },
+      deletion_protection: "INACTIVE",
+    });
+    expect(prod.synthesized).toHaveResourceWithProperties(CognitoUserPool, {
+      mfa_configuration: "ON",
+      software_token_mfa_configuration: { enabled: true },
+      deletion_protection: "ACTIVE",
+    });
+  });
+
+  test("self sign-up is opt-in", () => {
+    const config = { ...environments.dev, auth: { ...environments.dev.auth, selfSignUp: true } };
+    expect(synthNotesStack({ config }).synthesized).toHaveResourceWithProperties(CognitoUserPool, {
+      admin_create_user_config: { allow_admin_create_user_only: false },
+    });
+  });
+
+  test("resource server defines notes.read and notes.write under the configured identifier", () => {
+    expect(dev.synthesized).toHaveResourceWithProperties(CognitoResourceServer, {
+      identifier: "https://notes.example.com",
+      name: "notes-api",
+      user_pool_id: referenceTo(dev.json, "aws_cognito_user_pool", "name", "notes-dev-users", "id"),
+      scope: [
+        { scope_name: "notes.read", scope_description: "Read notes" },
+        { scope_name: "notes.write", scope_description: "Create, change and delete notes" },
+      ],
+    });
+  });
+
+  test("web client uses the code flow without a secret", () => {
+    expect(webClient).toMatchObject({
+      generate_secret: false,
+      allowed_oauth_flows: ["code"],
+      allowed_oauth_flows_user_pool_client: true,
+      supported_identity_providers: ["COGNITO"],
+      callback_urls: environments.dev.auth.callbackUrls,
+      logout_urls: environments.dev.auth.logoutUrls,
+      explicit_auth_flows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      prevent_user_existence_errors: "ENABLED",
+      enable_token_revocation: true,
+      access_token_validity: 60,
+      id_token_validity: 60,
+      refresh_token_validity: 30,
+      token_validity_units: [{ access_token: "minutes", id_token: "minutes", refresh_token: "days" }],
+    });
+  });
+
+  test("web client asks for openid, email and both custom scopes through the resource server", () => {
+    expect(webClient.allowed_oauth_scopes).toEqual(["openid", "email", `${identifierRef}/notes.read`, `${identifierRef}/notes.write`]);
+  });
+
+  test("reporting client uses client credentials only, with a secret and notes.read only", () => {
+    expect(reportingClient).toMatchObject({
+      generate_secret: true,
+      allowed_oauth_flows: ["client_credentials"],
+      allowed_oauth_flows_user_pool_client: true,
+      allowed_oauth_scopes: [`${identifierRef}/notes.read`],
+      explicit_auth_flows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+      prevent_user_existence_errors: "ENABLED",
+      enable_token_revocation: true,
+    });
+    expect(reportingClient.callback_urls).toBeUndefined();
+  });
+
+  test("every client's custom scopes reference the resource server, so Terraform creates it first", () => {
+    for (const client of [webClient, reportingClient]) {
+      const custom = (client.allowed_oauth_scopes as string[]).filter((scope) => scope.includes("/"));
+      expect(custom.length).toBeGreaterThan(0);
+      expect(custom.every((scope) => scope.startsWith(`${identifierRef}/`))).toBe(true);
+    }
+  });
+
+  test("no client enables the implicit flow", () => {
+    expect(dev.synthesized).not.toHaveResourceWithProperties(CognitoUserPoolClient, { allowed_oauth_flows: ["implicit"] });
+  });
+
+  test("hosted-UI domain uses the configured prefix and the classic hosted UI", () => {
+    expect(dev.synthesized).toHaveResourceWithProperties(CognitoUserPoolDomain, {
+      domain: "notes-example-dev",
+      managed_login_version: 1,
+    });
+  });
+});

@@ -1,0 +1,64 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import { unzipSync } from "fflate";
+import { bundleFunction, PROJECT_ROOT } from "../../stacks/functions/bundle";
+
+/** Bundles in a fresh node process, so nothing is served from this process's cache. */
+function bundleInFreshProcess(handler: string, timeZone: string) {
+  const script = `const { bundleFunction } = require("./stacks/functions/bundle"); process.stdout.write(JSON.stringify(bundleFunction(${JSON.stringify(handler)}, "node24")));`;
+  const output = execFileSync(process.execPath, ["--import", "tsx", "-e", script], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, TZ: timeZone },
+    encoding: "utf8",
+  });
+  return JSON.parse(output) as { zipPath: string; sourceCodeHash: string; bundleBytes: number; zipBytes: number };
+}
+
+describe("bundleFunction", () => {
+  const bundle = bundleInFreshProcess("notes/list", "UTC");
+  const entries = unzipSync(fs.readFileSync(bundle.zipPath));
+
+  test("zips a minified index.js and its source map, sorted", () => {
+    expect(Object.keys(entries)).toEqual(["index.js", "index.js.map"]);
+    const code = Buffer.from(entries["index.js"]!).toString("utf8");
+    expect(code.split("\n").length).toBeLessThanOrEqual(3);
+    expect(code).toContain("//# sourceMappingURL=index.js.map");
+    const map = JSON.parse(Buffer.from(entries["index.js.map"]!).toString("utf8"));
+    expect(map.sources.some((source: string) => source.endsWith("functions/notes/list.ts"))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
+  test("leaves the AWS SDK to the Lambda runtime", () => {
+    const code = Buffer.from(entries["index.js"]!).toString("utf8");
+    expect(code).toContain('require("@aws-sdk/lib-dynamodb")');
+    expect(code).toContain('require("@aws-sdk/client-dynamodb")');
+    expect(bundle.bundleBytes).toBe(entries["index.js"]!.byteLength);
+  });
+
+  test("source_code_hash is the base64 SHA-256 of the zip bytes", () => {
+    const bytes = fs.readFileSync(bundle.zipPath);
+    expect(bundle.sourceCodeHash).toBe(createHash("sha256").update(bytes).digest("base64"));
+    expect(bundle.zipBytes).toBe(bytes.byteLength);
+  });
+
+  test("gives byte-identical zips in another process and another time zone", () => {
+    const again = bundleInFreshProcess("notes/list", "Pacific/Kiritimati");
+    expect(again.sourceCodeHash).toBe(bundle.sourceCodeHash);
+    expect(again.zipPath).toBe(bundle.zipPath);
+  });
+
+  test("entries carry a fixed timestamp and read-only file mode", () => {
+    const listing = execFileSync("unzip", ["-Z", "-l", bundle.zipPath], { encoding: "utf8" });
+    const lines = listing.split("\n").filter((line) => line.includes("index.js"));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toMatch(/^-rw-r--r--/);
+      expect(line).toMatch(/80-Jan-01 00:00/);
+    }
+  });
+
+  test("fails when the handler module does not exist", () => {
+    expect(() => bundleFunction("notes/missing", "node24")).toThrow("invalid handler 'notes/missing': no file functions/notes/missing.ts");
+  });
+});

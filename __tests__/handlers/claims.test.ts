@@ -1,0 +1,59 @@
+import { callerFrom, parseGroups, parseScopes } from "../../functions/shared/claims";
+import { scopedHandler } from "../../functions/shared/handler";
+import { json } from "../../functions/shared/http";
+import { apiEvent, tokenClaims } from "../helpers/api-event";
+
+describe("claims", () => {
+  test.each([
+    ["a,b", ["a", "b"]],
+    ["a b", ["a", "b"]],
+    ["[a b]", ["a", "b"]],
+    ["[admins]", ["admins"]],
+    ["", []],
+    [undefined, []],
+  ])("cognito:groups %p parses to %p", (value, groups) => {
+    expect(parseGroups(value)).toEqual(groups);
+  });
+
+  test("scope is a space-separated string", () => {
+    expect(parseScopes("openid  https://notes.example.com/notes.read")).toEqual(["openid", "https://notes.example.com/notes.read"]);
+  });
+
+  test("a token without username is a machine token", () => {
+    const machine = callerFrom(apiEvent({ method: "GET", resource: "/me", claims: tokenClaims({ sub: "c1", clientId: "c1", scopes: [] }) }));
+    expect(machine?.isMachine).toBe(true);
+    const user = callerFrom(apiEvent({ method: "GET", resource: "/me", claims: tokenClaims({ sub: "u", username: "u", clientId: "c1", scopes: [], groups: "[a b]" }) }));
+    expect(user).toMatchObject({ isMachine: false, groups: ["a", "b"] });
+  });
+});
+
+describe("scopedHandler", () => {
+  const ok = async (event: Parameters<typeof json>[0]) => json(event, 200, { ok: true });
+
+  test("fails closed when the deployment gives no required scopes", async () => {
+    const handler = scopedHandler(ok, "");
+    const event = apiEvent({ method: "GET", resource: "/me", claims: tokenClaims({ sub: "u", username: "u", clientId: "c", scopes: ["anything"] }) });
+    const errors = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    expect((await handler(event)).statusCode).toBe(403);
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining("REQUIRED_SCOPES is not set"));
+    errors.mockRestore();
+  });
+
+  test("any one of the required scopes passes", async () => {
+    const handler = scopedHandler(ok, "s/a s/b");
+    const event = apiEvent({ method: "GET", resource: "/me", claims: tokenClaims({ sub: "u", username: "u", clientId: "c", scopes: ["s/b"] }) });
+    expect((await handler(event)).statusCode).toBe(200);
+  });
+
+  test("an unexpected failure is a 500 with no stack trace in the body", async () => {
+    const handler = scopedHandler(async () => {
+      throw new Error("database on fire at /var/task/index.js:1");
+    }, "s/a");
+    const event = apiEvent({ method: "GET", resource: "/me", claims: tokenClaims({ sub: "u", username: "u", clientId: "c", scopes: ["s/a"] }) });
+    const errors = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    const response = await handler(event);
+    errors.mockRestore();
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body)).toEqual({ message: "internal error" });
+  });
+});
