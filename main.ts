@@ -1,9 +1,6 @@
-import { App } from "cdktf";
 import { environments } from "./environments";
-import { NotesApiStack } from "./stacks/notes-api-stack";
+import { NotesApp } from "./stacks/notes-app";
 
-const app = new App();
-for (const config of Object.values(environments)) {
-  new NotesApiStack(app, config.name, { config });
-}
+const app = new NotesApp();
+app.addEnvironments(Object.values(environments));
 app.synth();

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ScopedRestApi } from "./api/scoped-rest-api";
 import { handlerSlug } from "./api/route-paths";
@@ -9,6 +9,11 @@ import { notesClients, notesScopes, type AppClientDefinition, type ScopeDefiniti
 import type { EnvironmentConfig } from "./config";
 import { NotesTable } from "./data/notes-table";
 import { NodeFunction } from "./functions/node-function";
+import { checkAuthConfig } from "./guard/auth-guard";
+import { GuardError } from "./guard/guard-error";
+import { AuthMatrixFiles } from "./matrix/auth-matrix-files";
+import { buildAuthMatrix } from "./matrix/auth-matrix";
+import { PolicyAspect } from "./policy/policy-aspect";
 import { configureBackend } from "./state/backend";
 
 export interface NotesApiStackProps {
@@ -28,7 +33,12 @@ export class NotesApiStack extends TerraformStack {
   readonly auth: CognitoAuth;
   readonly api: ScopedRestApi;
   readonly functions: ReadonlyMap<string, NodeFunction>;
+  /** The rule pack on every resource of this stack; its findings go to the synth output and the matrix. */
+  readonly policy = new PolicyAspect();
 
+  /**
+   * @throws GuardError listing every misconfiguration, before any resource exists
+   */
   constructor(scope: Construct, id: string, props: NotesApiStackProps) {
     super(scope, id);
     const { config } = props;
@@ -36,6 +46,8 @@ export class NotesApiStack extends TerraformStack {
     const scopes = props.scopes ?? notesScopes;
     const clients = props.clients ?? notesClients(config.auth);
     const name = `${config.namePrefix}-${config.name}`;
+    const misconfigurations = checkAuthConfig({ config, routes, scopes, clients });
+    if (misconfigurations.length) throw new GuardError(misconfigurations);
 
     new AwsProvider(this, "aws", {
       region: config.region,
@@ -82,6 +94,18 @@ export class NotesApiStack extends TerraformStack {
     });
 
     this.outputs(scopes);
+    Aspects.of(this).add(this.policy);
+    new AuthMatrixFiles(this, "auth-matrix", () =>
+      buildAuthMatrix({
+        stack: config.name,
+        resourceServerIdentifier: config.auth.resourceServerIdentifier,
+        routes,
+        scopes,
+        clients,
+        tokenValidity: config.auth.tokenValidity,
+        findings: this.policy.evaluate(this),
+      }),
+    );
   }
 
   private outputs(scopes: readonly ScopeDefinition[]): void {

@@ -52,7 +52,7 @@ describe("ApiStage", () => {
     });
 
     test("change when a route becomes public", () => {
-      const opened = notesRoutes.map((route) => (route.path === "/me" ? { ...route, scopes: undefined, public: true as const } : route));
+      const opened = notesRoutes.map((route) => (route.path === "/me" ? { ...route, scopes: undefined, public: "made public by this test" } : route));
       expect(deploymentTrigger(opened)).not.toBe(baseline);
     });
 

@@ -17,8 +17,17 @@ export interface Route {
    * at least one: API Gateway ORs them (AWS-FACTS §1).
    */
   readonly scopes?: readonly string[];
-  /** Declares the route open to anyone, without a token; the only way to have no authorizer. */
-  readonly public?: true;
+  /**
+   * Declares the route open to anyone, without a token, and says why (at least 10 characters).
+   * The only way to have no authorizer; the reason shows in the auth matrix.
+   */
+  readonly public?: string;
+  /**
+   * Opts the route into the Cognito authorizer without scopes, which makes API Gateway accept
+   * ID tokens instead of access tokens (AWS-FACTS §1). Only with a reason (at least 10
+   * characters), for example `legacy mobile app until 2027`; it shows in the auth matrix.
+   */
+  readonly acceptIdToken?: string;
   /**
    * What the handler may do to the notes table; nothing else is granted.
    * @default - no table access
@@ -27,7 +36,7 @@ export interface Route {
 }
 
 export const notesRoutes: readonly Route[] = [
-  { method: "GET", path: "/health", handler: "health", public: true },
+  { method: "GET", path: "/health", handler: "health", public: "uptime checks call it without a token; it returns only {status: ok}" },
   { method: "GET", path: "/me", handler: "me", scopes: ["notes.read"] },
   { method: "GET", path: "/notes", handler: "notes/list", scopes: ["notes.read"], tableActions: ["dynamodb:Query"] },
   { method: "POST", path: "/notes", handler: "notes/create", scopes: ["notes.write"], tableActions: ["dynamodb:PutItem"] },

@@ -8,6 +8,7 @@ import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api"
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { ApiConfig } from "../config";
+import { suppress } from "../policy/suppressions";
 import { ApiStage } from "./api-stage";
 import { CorsPreflight } from "./cors-preflight";
 import { GatewayResponses } from "./gateway-responses";
@@ -81,17 +82,19 @@ export class ScopedRestApi extends Construct {
         restApiId,
         resourceId,
         httpMethod: route.method,
-        ...(route.public
+        ...(route.public !== undefined
           ? { authorization: "NONE" }
           : {
               authorization: "COGNITO_USER_POOLS",
               authorizerId: this.authorizer.id,
-              authorizationScopes: (route.scopes ?? []).map(props.scopeString),
+              authorizationScopes: route.scopes?.length ? route.scopes.map(props.scopeString) : undefined,
             }),
         requestParameters: parameters.length
           ? Object.fromEntries(parameters.map((name) => [`method.request.path.${name}`, true]))
           : undefined,
       });
+      if (route.public !== undefined) suppress(method, { ruleId: "APIG4", reason: `declared public: ${route.public}` });
+      if (route.acceptIdToken !== undefined) suppress(method, { ruleId: "APIG-SCOPES", reason: `accepts ID tokens: ${route.acceptIdToken}` });
       const fn = props.functionFor(route);
       const integration = new ApiGatewayIntegration(this, `integration_${id}`, {
         restApiId,

@@ -4,6 +4,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { suppress } from "../policy/suppressions";
 import { bundleFunction, type FunctionBundle } from "./bundle";
 
 /**
@@ -75,6 +76,12 @@ export class NodeFunction extends Construct {
           Resource: [...statement.resources],
         })),
       }),
+    });
+
+    suppress(policy, {
+      ruleId: "IAM5",
+      reason: "xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions",
+      appliesTo: ["Resource::*"],
     });
 
     const asset = new TerraformAsset(this, "code", {

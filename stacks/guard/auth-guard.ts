@@ -1,0 +1,295 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { handlerSlug, pathSegments } from "../api/route-paths";
+import type { HttpMethod, Route } from "../api/routes";
+import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from "../auth/clients";
+import type { EnvironmentConfig } from "../config";
+import { FUNCTIONS_DIR } from "../functions/bundle";
+import * as limits from "./cognito-limits";
+import type { GuardFinding } from "./guard-error";
+
+export interface GuardInput {
+  readonly config: EnvironmentConfig;
+  readonly routes: readonly Route[];
+  readonly scopes: readonly ScopeDefinition[];
+  readonly clients: readonly AppClientDefinition[];
+}
+
+const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+const SEGMENT = /^(?:[A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})$/;
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1"];
+
+type Report = (at: string, field: string, value: unknown, message: string) => void;
+
+/**
+ * Checks a stack's configuration, route table, scopes and clients before anything is built, and
+ * returns every problem found: a route that would accept ID tokens or no token, scopes nobody
+ * defines or can obtain, unsafe clients, and names Cognito would reject at apply time.
+ */
+export function checkAuthConfig(input: GuardInput): GuardFinding[] {
+  const findings: GuardFinding[] = [];
+  const report: Report = (at, field, value, message) =>
+    findings.push({ stack: input.config.name, at, field, value, message });
+  checkRoutes(input, report);
+  checkResourceServer(input, report);
+  checkClients(input, report);
+  checkEnvironment(input.config, input.routes, report);
+  return findings;
+}
+
+export function routeLabel(route: Pick<Route, "method" | "path">): string {
+  return `route ${route.method} ${route.path}`;
+}
+
+function checkReason(report: Report, at: string, field: string, reason: string): void {
+  if (reason.trim().length < limits.REASON_MIN_LENGTH) {
+    report(at, field, reason, `the reason must say why in at least ${limits.REASON_MIN_LENGTH} characters`);
+  }
+}
+
+function checkRoutes({ routes, scopes, clients }: GuardInput, report: Report): void {
+  const defined = new Set(scopes.map((scope) => scope.name));
+  const obtainable = new Set(clients.flatMap((client) => client.scopes.filter((scope) => !isStandardScope(scope))));
+  const seen = new Map<string, Route>();
+  const handlers = new Map<string, Route>();
+
+  for (const route of routes) {
+    const at = routeLabel(route);
+    if (!METHODS.includes(route.method)) {
+      report(at, "method", route.method, `allowed methods are ${METHODS.join(", ")} (OPTIONS is the CORS preflight's)`);
+    }
+    checkPath(report, at, route.path);
+
+    const key = `${route.method} ${route.path}`;
+    if (seen.has(key)) report(at, "path", route.path, `two routes share ${key}`);
+    seen.set(key, route);
+
+    const sharing = handlers.get(route.handler);
+    if (sharing) report(at, "handler", route.handler, `already serves ${routeLabel(sharing)}: each route needs its own function`);
+    handlers.set(route.handler, route);
+    if (!fs.existsSync(path.join(FUNCTIONS_DIR, `${route.handler}.ts`))) {
+      report(at, "handler", route.handler, `no file functions/${route.handler}.ts`);
+    }
+
+    const routeScopes = route.scopes ?? [];
+    if (route.public !== undefined) {
+      checkReason(report, at, "public", route.public);
+      if (route.scopes !== undefined || route.acceptIdToken !== undefined) {
+        report(at, "public", route.public, "a public route takes no scopes and no acceptIdToken");
+      }
+      continue;
+    }
+    if (route.acceptIdToken !== undefined) {
+      checkReason(report, at, "acceptIdToken", route.acceptIdToken);
+      if (routeScopes.length > 0) {
+        report(at, "acceptIdToken", route.acceptIdToken, "with scopes API Gateway accepts only access tokens: drop the scopes or acceptIdToken");
+      }
+      continue;
+    }
+    if (route.scopes === undefined) {
+      report(at, "scopes", undefined, "the route has no auth: list the scopes it requires, or declare it public with a reason");
+      continue;
+    }
+    if (routeScopes.length === 0) {
+      report(at, "scopes", routeScopes, "a Cognito method without scopes accepts ID tokens: list scopes, or set acceptIdToken with a reason");
+      continue;
+    }
+    for (const scope of routeScopes) {
+      if (!defined.has(scope)) {
+        report(at, "scopes", scope, `no resource server defines scope '${scope}' (defined: ${[...defined].join(", ") || "none"})`);
+      }
+    }
+    if (!routeScopes.some((scope) => obtainable.has(scope))) {
+      report(at, "scopes", routeScopes, "no client may obtain any of these scopes: no token could ever pass");
+    }
+  }
+  checkSiblingParameters(routes, report);
+}
+
+function checkPath(report: Report, at: string, routePath: string): void {
+  const segments = routePath.split("/").slice(1);
+  const malformed =
+    !routePath.startsWith("/") ||
+    (routePath !== "/" && segments.some((segment) => !SEGMENT.test(segment))) ||
+    segments.slice(0, -1).some((segment) => segment.endsWith("+}"));
+  if (malformed) {
+    report(at, "path", routePath, "a path is '/' or '/'-separated segments of [A-Za-z0-9._~-] or {param}; only the last may be greedy {param+}; no trailing '/'");
+  }
+}
+
+/** API Gateway rejects `/notes/{id}` beside `/notes/{noteId}`: one parameter name per position. */
+function checkSiblingParameters(routes: readonly Route[], report: Report): void {
+  const parameterAt = new Map<string, string>();
+  for (const route of routes) {
+    const segments = pathSegments(route.path);
+    segments.forEach((segment, index) => {
+      if (!segment.startsWith("{")) return;
+      const parent = "/" + segments.slice(0, index).join("/");
+      const existing = parameterAt.get(parent);
+      if (existing === undefined) parameterAt.set(parent, segment);
+      else if (existing !== segment) {
+        report(routeLabel(route), "path", route.path, `path parameter ${segment} clashes with its sibling ${existing} under ${parent}`);
+      }
+    });
+  }
+}
+
+function checkResourceServer({ config, scopes }: GuardInput, report: Report): void {
+  const { auth } = config;
+  if (!limits.RESOURCE_SERVER_IDENTIFIER.test(auth.resourceServerIdentifier)) {
+    report("config.auth", "resourceServerIdentifier", auth.resourceServerIdentifier, "1-256 characters, no space, '\"' or '\\'");
+  }
+  if (!limits.RESOURCE_SERVER_NAME.test(auth.resourceServerName)) {
+    report("config.auth", "resourceServerName", auth.resourceServerName, "1-256 characters of [\\w\\s+=,.@-] (so not a URL)");
+  }
+  if (scopes.length > limits.SCOPES_PER_RESOURCE_SERVER) {
+    report("resource server", "scopes", scopes.length, `at most ${limits.SCOPES_PER_RESOURCE_SERVER} scopes per resource server`);
+  }
+  const names = new Set<string>();
+  for (const scope of scopes) {
+    const at = `scope '${scope.name}'`;
+    if (!limits.SCOPE_NAME.test(scope.name)) {
+      report(at, "name", scope.name, "1-256 characters, no '/', space, '\"' or '\\'");
+    }
+    if (names.has(scope.name)) report(at, "name", scope.name, "defined twice");
+    names.add(scope.name);
+    if (scope.description.length < 1 || scope.description.length > limits.SCOPE_DESCRIPTION_MAX) {
+      report(at, "description", scope.description, `1-${limits.SCOPE_DESCRIPTION_MAX} characters`);
+    }
+  }
+}
+
+function checkClients({ config, scopes, clients }: GuardInput, report: Report): void {
+  const defined = new Set(scopes.map((scope) => scope.name));
+  const names = new Set<string>();
+  for (const client of clients) {
+    const at = `client '${client.name}'`;
+    if (!/^[a-z0-9-]{1,32}$/.test(client.name)) report(at, "name", client.name, "1-32 characters of [a-z0-9-]");
+    if (names.has(client.name)) report(at, "name", client.name, "two clients share this name");
+    names.add(client.name);
+
+    if (client.flows.length === 0) report(at, "flows", client.flows, "a client needs an OAuth flow");
+    if (client.flows.includes("implicit")) report(at, "flows", client.flows, "the implicit flow leaks tokens in URLs: use code with PKCE");
+    const machine = client.flows.includes("client_credentials");
+    if (machine && client.flows.length > 1) {
+      report(at, "flows", client.flows, "client_credentials must be the client's only flow (AWS-FACTS §2)");
+    }
+    if (machine && !client.generateSecret) {
+      report(at, "generateSecret", client.generateSecret, "a client_credentials client needs a secret");
+    }
+    if (machine) {
+      const userOnly = client.scopes.filter((scope) => (limits.USER_ONLY_SCOPES as readonly string[]).includes(scope));
+      if (userOnly.length) report(at, "scopes", userOnly, "a client_credentials token has no user: ask only for custom scopes");
+      if (!client.scopes.some((scope) => !isStandardScope(scope))) {
+        report(at, "scopes", client.scopes, "a client_credentials client needs at least one custom scope");
+      }
+    }
+    if (client.flows.includes("code") && !client.callbackUrls?.length) {
+      report(at, "callbackUrls", client.callbackUrls ?? [], "the code flow needs at least one callback URL");
+    }
+    for (const scope of client.scopes) {
+      if (!isStandardScope(scope) && !defined.has(scope)) {
+        report(at, "scopes", scope, `no resource server defines scope '${scope}'`);
+      }
+    }
+    for (const field of ["callbackUrls", "logoutUrls"] as const) {
+      for (const url of client[field] ?? []) {
+        const problem = redirectUrlProblem(url);
+        if (problem) report(at, field, url, problem);
+      }
+    }
+  }
+  const validity = config.auth.tokenValidity;
+  const refreshMinutes = validity.refreshTokenDays * 24 * 60;
+  for (const field of ["accessTokenMinutes", "idTokenMinutes"] as const) {
+    const minutes = validity[field];
+    const { min, max } = limits.ACCESS_AND_ID_TOKEN_MINUTES;
+    if (!Number.isInteger(minutes) || minutes < min || minutes > max) {
+      report("config.auth.tokenValidity", field, minutes, `a whole number of minutes from ${min} to ${max}`);
+    } else if (minutes > refreshMinutes) {
+      report("config.auth.tokenValidity", field, minutes, `longer than the refresh token (${refreshMinutes} minutes)`);
+    }
+  }
+  const { min, max } = limits.REFRESH_TOKEN_DAYS;
+  if (!Number.isInteger(validity.refreshTokenDays) || validity.refreshTokenDays < min || validity.refreshTokenDays > max) {
+    report("config.auth.tokenValidity", "refreshTokenDays", validity.refreshTokenDays, `a whole number of days from ${min} to ${max}`);
+  }
+}
+
+/** https, or plain http to the loopback host for local development. */
+function redirectUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "not a URL";
+  }
+  if (url.hash) return "a redirect URL may not have a fragment";
+  if (url.protocol === "https:") return undefined;
+  if (url.protocol === "http:" && LOOPBACK_HOSTS.includes(url.hostname)) return undefined;
+  return "must be https (plain http only for localhost and 127.0.0.1)";
+}
+
+function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], report: Report): void {
+  const { auth, api, functions } = config;
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.namePrefix)) report("config", "namePrefix", config.namePrefix, "1-20 characters of [a-z0-9-], starting with a letter");
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.name)) report("config", "name", config.name, "1-20 characters of [a-z0-9-], starting with a letter");
+  if (!limits.DOMAIN_PREFIX.test(auth.domainPrefix)) {
+    report("config.auth", "domainPrefix", auth.domainPrefix, "1-63 characters of [a-z0-9-], not starting or ending with '-'");
+  }
+  if (!["OFF", "OPTIONAL", "ON"].includes(auth.mfa)) report("config.auth", "mfa", auth.mfa, "one of OFF, OPTIONAL, ON");
+  if (auth.userPoolTier !== undefined && !["LITE", "ESSENTIALS", "PLUS"].includes(auth.userPoolTier)) {
+    report("config.auth", "userPoolTier", auth.userPoolTier, "one of LITE, ESSENTIALS, PLUS");
+  }
+
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(api.stageName)) report("config.api", "stageName", api.stageName, "1-128 characters of [A-Za-z0-9_-]");
+  if (api.corsAllowedOrigins.length === 0) report("config.api", "corsAllowedOrigins", api.corsAllowedOrigins, "list at least one origin, or '*'");
+  if (api.corsAllowedOrigins.includes("*") && api.corsAllowedOrigins.length > 1) {
+    report("config.api", "corsAllowedOrigins", api.corsAllowedOrigins, "'*' already allows every origin: list it alone");
+  }
+  for (const origin of api.corsAllowedOrigins.filter((candidate) => candidate !== "*")) {
+    const problem = originProblem(origin);
+    if (problem) report("config.api", "corsAllowedOrigins", origin, problem);
+  }
+  for (const field of ["burstLimit", "rateLimit"] as const) {
+    const value = api.throttling[field];
+    if (!(Number.isFinite(value) && value > 0)) report("config.api.throttling", field, value, "a number above 0");
+  }
+  const ttl = api.authorizerCacheTtlSeconds;
+  if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= limits.AUTHORIZER_TTL_SECONDS.min && ttl <= limits.AUTHORIZER_TTL_SECONDS.max)) {
+    report("config.api", "authorizerCacheTtlSeconds", ttl, "a whole number of seconds from 0 to 3600");
+  }
+  checkRetention(report, "config.api", "accessLogRetentionDays", api.accessLogRetentionDays);
+  checkRetention(report, "config.functions", "logRetentionDays", functions.logRetentionDays);
+  if (!(Number.isInteger(functions.memoryMb) && functions.memoryMb >= limits.LAMBDA_MEMORY_MB.min && functions.memoryMb <= limits.LAMBDA_MEMORY_MB.max)) {
+    report("config.functions", "memoryMb", functions.memoryMb, "a whole number of MB from 128 to 10240");
+  }
+  if (!(Number.isInteger(functions.timeoutSeconds) && functions.timeoutSeconds >= limits.LAMBDA_TIMEOUT_SECONDS.min && functions.timeoutSeconds <= limits.LAMBDA_TIMEOUT_SECONDS.max)) {
+    report("config.functions", "timeoutSeconds", functions.timeoutSeconds, "a whole number of seconds from 1 to 900");
+  }
+  for (const route of routes) {
+    const roleName = `${config.namePrefix}-${config.name}-${handlerSlug(route.handler)}-role`;
+    if (roleName.length > limits.NAME_MAX) {
+      report(routeLabel(route), "handler", route.handler, `makes the role name '${roleName}' ${roleName.length} characters; IAM allows ${limits.NAME_MAX}`);
+    }
+  }
+}
+
+function checkRetention(report: Report, at: string, field: string, days: number): void {
+  if (!(limits.LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+    report(at, field, days, `CloudWatch Logs accepts ${limits.LOG_RETENTION_DAYS.join(", ")}`);
+  }
+}
+
+/** An origin is scheme://host[:port] and nothing more; http only for loopback. */
+function originProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "not an origin (scheme://host[:port])";
+  }
+  if (url.origin !== value) return `not an origin: did you mean '${url.origin}'?`;
+  if (url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.includes(url.hostname))) return undefined;
+  return "must be https (plain http only for localhost and 127.0.0.1)";
+}

@@ -1,0 +1,172 @@
+import type { Route } from "../api/routes";
+import { isStandardScope, type AppClientDefinition, type OAuthFlow, type ScopeDefinition } from "../auth/clients";
+import type { TokenValidity } from "../config";
+import type { PolicyFinding } from "../policy/policy-aspect";
+
+export interface AuthMatrixInput {
+  readonly stack: string;
+  readonly resourceServerIdentifier: string;
+  readonly routes: readonly Route[];
+  readonly scopes: readonly ScopeDefinition[];
+  readonly clients: readonly AppClientDefinition[];
+  readonly tokenValidity: TokenValidity;
+  readonly findings: readonly PolicyFinding[];
+}
+
+export interface RouteAccess {
+  readonly client: string;
+  readonly how: string;
+}
+
+export interface AuthMatrixRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly handler: string;
+  /** `access-token`, `id-token` or `public`. */
+  readonly auth: "access-token" | "id-token" | "public";
+  /** Full scope strings; any one passes. */
+  readonly scopes: readonly string[];
+  readonly tokenAccepted: string;
+  readonly reason?: string;
+  readonly clients: readonly RouteAccess[];
+}
+
+export interface AuthMatrix {
+  readonly stack: string;
+  readonly resourceServer: string;
+  readonly routes: readonly AuthMatrixRoute[];
+  readonly clients: ReadonlyArray<{
+    readonly name: string;
+    readonly flows: readonly OAuthFlow[];
+    readonly scopes: readonly string[];
+    readonly secret: boolean;
+    readonly tokenValidity: TokenValidity;
+  }>;
+  readonly findings: readonly PolicyFinding[];
+}
+
+const HOW: Record<OAuthFlow, string> = {
+  code: "user sign-in through the hosted UI (authorization code with PKCE)",
+  client_credentials: "client credentials (machine to machine)",
+  implicit: "implicit flow (unsafe)",
+};
+
+function howClientGetsTokens(client: AppClientDefinition): string {
+  return client.flows.map((flow) => HOW[flow]).join("; ");
+}
+
+/** Who can call what: derived from the route table and the clients, never written by hand. */
+export function buildAuthMatrix(input: AuthMatrixInput): AuthMatrix {
+  const full = (scope: string) => (isStandardScope(scope) ? scope : `${input.resourceServerIdentifier}/${scope}`);
+  const routes = input.routes.map((route): AuthMatrixRoute => {
+    const base = { method: route.method, path: route.path, handler: `functions/${route.handler}.ts` };
+    if (route.public !== undefined) {
+      return { ...base, auth: "public", scopes: [], tokenAccepted: "none (public)", reason: route.public, clients: [{ client: "anyone", how: "no token" }] };
+    }
+    if (route.acceptIdToken !== undefined) {
+      const clients = input.clients
+        .filter((client) => client.flows.includes("code") && client.scopes.includes("openid"))
+        .map((client) => ({ client: client.name, how: howClientGetsTokens(client) }));
+      return { ...base, auth: "id-token", scopes: [], tokenAccepted: "ID token (access tokens get 401)", reason: route.acceptIdToken, clients };
+    }
+    const required = route.scopes ?? [];
+    const clients = input.clients
+      .filter((client) => client.scopes.some((scope) => required.includes(scope)))
+      .map((client) => ({ client: client.name, how: howClientGetsTokens(client) }));
+    return { ...base, auth: "access-token", scopes: required.map(full), tokenAccepted: "access token holding any of the scopes", clients };
+  });
+  return {
+    stack: input.stack,
+    resourceServer: input.resourceServerIdentifier,
+    routes,
+    clients: input.clients.map((client) => ({
+      name: client.name,
+      flows: client.flows,
+      scopes: client.scopes.map(full),
+      secret: client.generateSecret,
+      tokenValidity: input.tokenValidity,
+    })),
+    findings: input.findings,
+  };
+}
+
+const cell = (value: string) => value.replace(/\|/g, "\\|");
+const nodeId = (value: string) => value.replace(/[^A-Za-z0-9]/g, "_");
+
+function mermaid(matrix: AuthMatrix): string {
+  const lines = ["flowchart LR"];
+  const shortScope = (scope: string) => scope.slice(scope.lastIndexOf("/") + 1);
+  for (const client of matrix.clients) {
+    lines.push(`  client_${nodeId(client.name)}["${client.name} (${client.flows.join(", ")})"]`);
+  }
+  for (const scope of new Set(matrix.routes.flatMap((route) => route.scopes))) {
+    lines.push(`  scope_${nodeId(scope)}(["${shortScope(scope)}"])`);
+  }
+  for (const route of matrix.routes) lines.push(`  route_${nodeId(route.method + route.path)}["${route.method} ${route.path}"]`);
+  for (const client of matrix.clients) {
+    for (const scope of client.scopes.filter((candidate) => matrix.routes.some((route) => route.scopes.includes(candidate)))) {
+      lines.push(`  client_${nodeId(client.name)} --> scope_${nodeId(scope)}`);
+    }
+  }
+  for (const route of matrix.routes) {
+    const target = `route_${nodeId(route.method + route.path)}`;
+    if (route.auth === "public") lines.push(`  anyone((anyone)) -. public .-> ${target}`);
+    for (const scope of route.scopes) lines.push(`  scope_${nodeId(scope)} --> ${target}`);
+    if (route.auth === "id-token") {
+      for (const access of route.clients) lines.push(`  client_${nodeId(access.client)} -. ID token .-> ${target}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export function renderAuthMatrixMarkdown(matrix: AuthMatrix): string {
+  const out: string[] = [];
+  out.push(`# Auth matrix: stack \`${matrix.stack}\``, "");
+  out.push(`Resource server \`${matrix.resourceServer}\`. Generated by synth from the route table and the app clients; do not edit.`, "");
+  out.push("## Routes", "");
+  out.push("| Method | Path | Scopes (any of) | Token accepted | Clients that can call it | Handler |");
+  out.push("|---|---|---|---|---|---|");
+  for (const route of matrix.routes) {
+    const scopes = route.scopes.length ? route.scopes.map((scope) => `\`${scope}\``).join("<br>") : "-";
+    const token = route.reason ? `${route.tokenAccepted}: ${route.reason}` : route.tokenAccepted;
+    const clients = route.clients.length ? route.clients.map((access) => `**${access.client}**: ${access.how}`).join("<br>") : "**none**";
+    out.push(`| ${route.method} | \`${route.path}\` | ${cell(scopes)} | ${cell(token)} | ${cell(clients)} | \`${route.handler}\` |`);
+  }
+  out.push("", "## Clients", "");
+  for (const client of matrix.clients) {
+    const validity = client.tokenValidity;
+    out.push(`### ${client.name}`, "");
+    out.push(`- Flows: ${client.flows.map((flow) => `\`${flow}\``).join(", ")}`);
+    out.push(`- Scopes: ${client.scopes.map((scope) => `\`${scope}\``).join(", ")}`);
+    out.push(`- Secret: ${client.secret ? "yes (confidential client)" : "no (public client: browser or mobile app)"}`);
+    const machine = client.flows.includes("client_credentials");
+    out.push(
+      machine
+        ? `- Token validity: access ${validity.accessTokenMinutes} min (client credentials issue no ID or refresh token)`
+        : `- Token validity: access ${validity.accessTokenMinutes} min, ID ${validity.idTokenMinutes} min, refresh ${validity.refreshTokenDays} days`,
+      "",
+    );
+  }
+  out.push("## Who reaches what", "", "```mermaid", mermaid(matrix), "```", "");
+  out.push("## Policy findings", "");
+  const open = matrix.findings.filter((finding) => finding.suppressedBecause === undefined);
+  const suppressed = matrix.findings.filter((finding) => finding.suppressedBecause !== undefined);
+  if (open.length === 0) out.push("None.");
+  else {
+    out.push("| Level | Rule | Resource | Cause |", "|---|---|---|---|");
+    for (const finding of open) {
+      const details = finding.details.length ? ` (${finding.details.join(", ")})` : "";
+      out.push(`| ${finding.level} | ${finding.ruleId} | \`${finding.path}\` | ${cell(finding.cause + details)} |`);
+    }
+  }
+  out.push("", "## Suppressions", "");
+  if (suppressed.length === 0) out.push("None.");
+  else {
+    out.push("| Rule | Resource | Reason |", "|---|---|---|");
+    for (const finding of suppressed) {
+      const details = finding.details.length ? ` (${finding.details.join(", ")})` : "";
+      out.push(`| ${finding.ruleId}${cell(details)} | \`${finding.path}\` | ${cell(finding.suppressedBecause ?? "")} |`);
+    }
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,59 @@
+import { App, type AppConfig } from "cdktf";
+import type { EnvironmentConfig } from "./config";
+import { GuardError, type GuardFinding } from "./guard/guard-error";
+import { NotesApiStack } from "./notes-api-stack";
+import { formatPolicyFinding, isBlocking, type PolicyFinding } from "./policy/policy-aspect";
+
+/** Every blocking policy finding of a synth, reported together. */
+export class PolicyError extends Error {
+  constructor(readonly findings: readonly PolicyFinding[]) {
+    super(
+      `policy: ${findings.length} unsuppressed error${findings.length === 1 ? "" : "s"}, nothing was synthesized\n` +
+        findings.map((finding) => `  - ${formatPolicyFinding(finding)}`).join("\n"),
+    );
+    this.name = "PolicyError";
+  }
+}
+
+export interface NotesAppOptions extends AppConfig {
+  /** Where warnings and suppressions are printed. @default process.stderr */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The app: checks every environment and every stack before anything is written, so a bad
+ * configuration or an unsuppressed policy error leaves the output folder untouched.
+ */
+export class NotesApp extends App {
+  private readonly log: (line: string) => void;
+
+  constructor(options: NotesAppOptions = {}) {
+    super(options);
+    this.log = options.log ?? ((line) => process.stderr.write(line + "\n"));
+  }
+
+  /** One stack per environment; the guard's findings of all environments are thrown together. */
+  addEnvironments(configs: readonly EnvironmentConfig[]): NotesApiStack[] {
+    const findings: GuardFinding[] = [];
+    const stacks: NotesApiStack[] = [];
+    for (const config of configs) {
+      try {
+        stacks.push(new NotesApiStack(this, config.name, { config }));
+      } catch (error) {
+        if (!(error instanceof GuardError)) throw error;
+        findings.push(...error.findings);
+      }
+    }
+    if (findings.length) throw new GuardError(findings);
+    return stacks;
+  }
+
+  override synth(): void {
+    const stacks = this.node.findAll().filter((node): node is NotesApiStack => node instanceof NotesApiStack);
+    const findings = stacks.flatMap((stack) => stack.policy.evaluate(stack));
+    const blocking = findings.filter(isBlocking);
+    if (blocking.length) throw new PolicyError(blocking);
+    for (const finding of findings) this.log(`policy ${formatPolicyFinding(finding)}`);
+    super.synth();
+  }
+}
