@@ -94,12 +94,11 @@ function checkRoutes({ routes, scopes, clients }: GuardInput, report: Report): v
       report(at, "scopes", routeScopes, "a Cognito method without scopes accepts ID tokens: list scopes, or set acceptIdToken with a reason");
       continue;
     }
-    for (const scope of routeScopes) {
-      if (!defined.has(scope)) {
-        report(at, "scopes", scope, `no resource server defines scope '${scope}' (defined: ${[...defined].join(", ") || "none"})`);
-      }
+    const undefinedScopes = routeScopes.filter((scope) => !defined.has(scope));
+    for (const scope of undefinedScopes) {
+      report(at, "scopes", scope, `no resource server defines scope '${scope}' (defined: ${[...defined].join(", ") || "none"})`);
     }
-    if (!routeScopes.some((scope) => obtainable.has(scope))) {
+    if (undefinedScopes.length === 0 && !routeScopes.some((scope) => obtainable.has(scope))) {
       report(at, "scopes", routeScopes, "no client may obtain any of these scopes: no token could ever pass");
     }
   }

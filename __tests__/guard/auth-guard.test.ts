@@ -1,0 +1,134 @@
+import { Testing } from "cdktf";
+import { environments } from "../../environments";
+import { notesRoutes, type Route } from "../../stacks/api/routes";
+import { notesClients, notesScopes, type AppClientDefinition } from "../../stacks/auth/clients";
+import type { EnvironmentConfig } from "../../stacks/config";
+import { checkAuthConfig, type GuardInput } from "../../stacks/guard/auth-guard";
+import { formatFinding, GuardError } from "../../stacks/guard/guard-error";
+import { NotesApiStack } from "../../stacks/notes-api-stack";
+
+const dev = environments.dev;
+const base: GuardInput = { config: dev, routes: notesRoutes, scopes: notesScopes, clients: notesClients(dev.auth) };
+
+const withConfig = (change: (config: EnvironmentConfig) => EnvironmentConfig): GuardInput => ({ ...base, config: change(dev) });
+const withAuth = (auth: Partial<EnvironmentConfig["auth"]>) => withConfig((config) => ({ ...config, auth: { ...config.auth, ...auth } }));
+const withApi = (api: Partial<EnvironmentConfig["api"]>) => withConfig((config) => ({ ...config, api: { ...config.api, ...api } }));
+const withRoute = (path: string, method: string, change: Partial<Route>): GuardInput => ({
+  ...base,
+  routes: notesRoutes.map((route) => (route.path === path && route.method === method ? { ...route, ...change } : route)),
+});
+const withRoutes = (...extra: Route[]): GuardInput => ({ ...base, routes: [...notesRoutes, ...extra] });
+const withClient = (name: string, change: Partial<AppClientDefinition>): GuardInput => ({
+  ...base,
+  clients: base.clients.map((client) => (client.name === name ? { ...client, ...change } : client)),
+});
+const withValidity = (validity: Partial<EnvironmentConfig["auth"]["tokenValidity"]>) =>
+  withAuth({ tokenValidity: { ...dev.auth.tokenValidity, ...validity } });
+
+/** [case, input, where, field, bad value as printed, what the message says] */
+const badInputs: Array<[string, GuardInput, string, string, string, string]> = [
+  ["a route uses the authorizer with no scopes", withRoute("/notes", "GET", { scopes: [] }), "route GET /notes", "scopes", "[]", "accepts ID tokens"],
+  ["a route has no auth and is not public", withRoute("/me", "GET", { scopes: undefined }), "route GET /me", "scopes", "undefined", "has no auth"],
+  ["a public route gives no real reason", withRoute("/health", "GET", { public: "ok" }), "route GET /health", "public", '"ok"', "at least 10 characters"],
+  ["a public route also lists scopes", withRoute("/health", "GET", { scopes: ["notes.read"] }), "route GET /health", "public", "uptime checks", "takes no scopes"],
+  ["acceptIdToken gives no real reason", withRoute("/me", "GET", { scopes: undefined, acceptIdToken: "legacy" }), "route GET /me", "acceptIdToken", '"legacy"', "at least 10 characters"],
+  ["acceptIdToken comes with scopes", withRoute("/me", "GET", { acceptIdToken: "legacy mobile app until 2027" }), "route GET /me", "acceptIdToken", "legacy mobile app", "only access tokens"],
+  ["a route requires an undefined scope", withRoute("/notes", "GET", { scopes: ["notes.admin"] }), "route GET /notes", "scopes", '"notes.admin"', "no resource server defines scope 'notes.admin'"],
+  [
+    "a route requires only scopes no client may obtain",
+    { ...base, scopes: [...notesScopes, { name: "notes.admin", description: "Administer notes" }], routes: notesRoutes.map((route) => (route.path === "/me" ? { ...route, scopes: ["notes.admin"] } : route)) },
+    "route GET /me",
+    "scopes",
+    '["notes.admin"]',
+    "no client may obtain",
+  ],
+  ["two routes share a method and path", withRoutes({ method: "GET", path: "/notes", handler: "health", scopes: ["notes.read"] }), "route GET /notes", "path", '"/notes"', "two routes share GET /notes"],
+  ["a path is malformed", withRoute("/me", "GET", { path: "me/" }), "route GET me/", "path", '"me/"', "a path is '/'"],
+  ["a path has an empty segment", withRoute("/me", "GET", { path: "/me//x" }), "route GET /me//x", "path", '"/me//x"', "a path is '/'"],
+  ["sibling path parameters clash", withRoutes({ method: "PATCH", path: "/notes/{noteId}", handler: "health", scopes: ["notes.write"] }), "route PATCH /notes/{noteId}", "path", "/notes/{noteId}", "{noteId} clashes with its sibling {id}"],
+  ["two routes share a handler", withRoute("/me", "GET", { handler: "notes/list" }), "route GET /notes", "handler", '"notes/list"', "already serves route GET /me"],
+  ["a handler file is missing", withRoute("/me", "GET", { handler: "profile" }), "route GET /me", "handler", '"profile"', "no file functions/profile.ts"],
+  ["a route uses OPTIONS", withRoute("/me", "GET", { method: "OPTIONS" as never }), "route OPTIONS /me", "method", '"OPTIONS"', "CORS preflight"],
+  ["a client_credentials client asks for openid", withClient("reporting", { scopes: ["openid", "notes.read"] }), "client 'reporting'", "scopes", '["openid"]', "no user"],
+  ["a client_credentials client has no secret", withClient("reporting", { generateSecret: false }), "client 'reporting'", "generateSecret", "false", "needs a secret"],
+  ["a client mixes client_credentials with code", withClient("reporting", { flows: ["client_credentials", "code"], callbackUrls: ["https://a.example.com/cb"] }), "client 'reporting'", "flows", '["client_credentials","code"]', "only flow"],
+  ["a client enables implicit", withClient("web", { flows: ["code", "implicit"] }), "client 'web'", "flows", '["code","implicit"]', "implicit flow"],
+  ["a client asks for an undefined scope", withClient("web", { scopes: ["openid", "notes.admin"] }), "client 'web'", "scopes", '"notes.admin"', "no resource server defines scope 'notes.admin'"],
+  ["a code client has no callback URL", withClient("web", { callbackUrls: [] }), "client 'web'", "callbackUrls", "[]", "needs at least one callback URL"],
+  ["a callback URL is plain http", withClient("web", { callbackUrls: ["http://app.example.com/cb"] }), "client 'web'", "callbackUrls", '"http://app.example.com/cb"', "must be https"],
+  ["a logout URL is plain http", withClient("web", { logoutUrls: ["http://app.example.com/"] }), "client 'web'", "logoutUrls", '"http://app.example.com/"', "must be https"],
+  ["a callback URL has a fragment", withClient("web", { callbackUrls: ["https://app.example.com/cb#x"] }), "client 'web'", "callbackUrls", "#x", "fragment"],
+  ["the resource server identifier has a space", withAuth({ resourceServerIdentifier: "https://notes example" }), "config.auth", "resourceServerIdentifier", '"https://notes example"', "no space"],
+  ["the resource server name is a URL", withAuth({ resourceServerName: "https://notes.example.com" }), "config.auth", "resourceServerName", '"https://notes.example.com"', "not a URL"],
+  ["a scope name has a slash", { ...base, scopes: [...notesScopes, { name: "notes/admin", description: "Administer" }] }, "scope 'notes/admin'", "name", '"notes/admin"', "no '/'"],
+  ["a scope name is longer than 256", { ...base, scopes: [...notesScopes, { name: "s".repeat(257), description: "Long" }] }, "scope 'sss", "name", "sss", "1-256 characters"],
+  ["a scope has no description", { ...base, scopes: [...notesScopes, { name: "notes.admin", description: "" }] }, "scope 'notes.admin'", "description", '""', "1-256 characters"],
+  [
+    "a resource server has more than 100 scopes",
+    { ...base, scopes: [...notesScopes, ...Array.from({ length: 99 }, (_, index) => ({ name: `extra.${index}`, description: "Extra" }))] },
+    "resource server",
+    "scopes",
+    "101",
+    "at most 100",
+  ],
+  ["the domain prefix has upper case", withAuth({ domainPrefix: "Notes-Dev" }), "config.auth", "domainPrefix", '"Notes-Dev"', "[a-z0-9-]"],
+  ["the domain prefix ends with a hyphen", withAuth({ domainPrefix: "notes-" }), "config.auth", "domainPrefix", '"notes-"', "not starting or ending"],
+  ["the access token lives under 5 minutes", withValidity({ accessTokenMinutes: 4 }), "config.auth.tokenValidity", "accessTokenMinutes", "4", "from 5 to 1440"],
+  ["the ID token lives over a day", withValidity({ idTokenMinutes: 1441 }), "config.auth.tokenValidity", "idTokenMinutes", "1441", "from 5 to 1440"],
+  ["the refresh token lives over 10 years", withValidity({ refreshTokenDays: 3651 }), "config.auth.tokenValidity", "refreshTokenDays", "3651", "from 1 to 3650"],
+  ["the access token outlives the refresh token", withValidity({ accessTokenMinutes: 1440, refreshTokenDays: 0.5 }), "config.auth.tokenValidity", "accessTokenMinutes", "1440", "longer than the refresh token"],
+  ["a CORS origin has a path", withApi({ corsAllowedOrigins: ["https://app.example.com/"] }), "config.api", "corsAllowedOrigins", '"https://app.example.com/"', "did you mean 'https://app.example.com'"],
+  ["'*' is mixed with origins", withApi({ corsAllowedOrigins: ["*", "https://app.example.com"] }), "config.api", "corsAllowedOrigins", '["*","https://app.example.com"]', "list it alone"],
+  ["the authorizer cache outlives an hour", withApi({ authorizerCacheTtlSeconds: 3601 }), "config.api", "authorizerCacheTtlSeconds", "3601", "from 0 to 3600"],
+  ["a log retention CloudWatch does not accept", withApi({ accessLogRetentionDays: 10 }), "config.api", "accessLogRetentionDays", "10", "CloudWatch Logs accepts"],
+  ["throttling is zero", withApi({ throttling: { burstLimit: 0, rateLimit: 10 } }), "config.api.throttling", "burstLimit", "0", "above 0"],
+  ["memory is below 128 MB", withConfig((config) => ({ ...config, functions: { ...config.functions, memoryMb: 64 } })), "config.functions", "memoryMb", "64", "128 to 10240"],
+  ["a handler makes a role name too long", withRoute("/me", "GET", { handler: "profile/".repeat(6) + "me" }), "route GET /me", "handler", "profile/profile", "IAM allows 64"],
+];
+
+describe("checkAuthConfig", () => {
+  test.each(["dev", "prod"] as const)("the %s configuration has no findings", (environment) => {
+    const config = environments[environment];
+    expect(checkAuthConfig({ config, routes: notesRoutes, scopes: notesScopes, clients: notesClients(config.auth) })).toEqual([]);
+  });
+
+  test("a route that opts into ID tokens with a reason passes", () => {
+    expect(checkAuthConfig(withRoute("/me", "GET", { scopes: undefined, acceptIdToken: "legacy mobile app until 2027" }))).toEqual([]);
+  });
+
+  test("http callbacks to localhost and 127.0.0.1 pass", () => {
+    expect(checkAuthConfig(withClient("web", { callbackUrls: ["http://localhost:3000/cb", "http://127.0.0.1:8080/cb"] }))).toEqual([]);
+  });
+
+  test.each(badInputs)("fails when %s", (_, input, at, field, value, message) => {
+    // WHEN
+    const findings = checkAuthConfig(input);
+    // THEN one finding names the place, the field and the bad value
+    const matching = findings.filter((finding) => finding.at.startsWith(at) && finding.field === field && finding.message.includes(message));
+    expect(matching).toHaveLength(1);
+    const line = formatFinding(matching[0]!);
+    expect(line).toContain(`[dev] ${at}`);
+    expect(line).toContain(`${field} = `);
+    expect(line).toContain(value);
+    expect(line).toContain(message);
+  });
+
+  test("reports every problem of a configuration together", () => {
+    const input: GuardInput = {
+      ...withAuth({ domainPrefix: "BAD", resourceServerName: "https://x" }),
+      routes: notesRoutes.map((route) => (route.path === "/notes" && route.method === "GET" ? { ...route, scopes: [] } : route)),
+    };
+    expect(checkAuthConfig(input).map((finding) => finding.field).sort()).toEqual(["domainPrefix", "resourceServerName", "scopes"]);
+  });
+
+  test("the stack refuses a misconfiguration before it builds anything", () => {
+    const app = Testing.app();
+    const config = { ...dev, auth: { ...dev.auth, domainPrefix: "BAD" } };
+    expect(() => new NotesApiStack(app, "dev", { config, env: {} })).toThrow(GuardError);
+    expect(() => new NotesApiStack(Testing.app(), "dev", { config, env: {} })).toThrow(
+      /auth guard: 1 misconfiguration, nothing was synthesized\n {2}- \[dev\] config.auth: domainPrefix = "BAD": /,
+    );
+    const stack = app.node.findChild("dev");
+    expect(stack.node.children).toHaveLength(0);
+  });
+});

@@ -1,0 +1,69 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { environments } from "../../environments";
+import { notesRoutes } from "../../stacks/api/routes";
+import type { AuthMatrix } from "../../stacks/matrix/auth-matrix";
+import { NotesApp } from "../../stacks/notes-app";
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-matrix-"));
+const app = new NotesApp({ outdir, log: () => undefined });
+const savedBucket = process.env.STATE_BUCKET;
+delete process.env.STATE_BUCKET;
+app.addEnvironments([environments.dev]);
+app.synth();
+if (savedBucket !== undefined) process.env.STATE_BUCKET = savedBucket;
+const matrix = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/dev/auth-matrix.json"), "utf8")) as AuthMatrix;
+const markdown = fs.readFileSync(path.join(outdir, "stacks/dev/auth-matrix.md"), "utf8");
+
+const READ = "https://notes.example.com/notes.read";
+const WRITE = "https://notes.example.com/notes.write";
+
+/** The dev stack's access rules, written out as the specification. */
+const expected: Array<[string, string, string[], string[]]> = [
+  ["GET", "/health", [], ["anyone"]],
+  ["GET", "/me", [READ], ["web", "reporting"]],
+  ["GET", "/notes", [READ], ["web", "reporting"]],
+  ["POST", "/notes", [WRITE], ["web"]],
+  ["GET", "/notes/{id}", [READ], ["web", "reporting"]],
+  ["PUT", "/notes/{id}", [WRITE], ["web"]],
+  ["DELETE", "/notes/{id}", [WRITE], ["web"]],
+];
+
+describe("auth matrix of the dev stack", () => {
+  test("has one row per route of the route table", () => {
+    expect(matrix.routes.map((route) => `${route.method} ${route.path}`)).toEqual(notesRoutes.map((route) => `${route.method} ${route.path}`));
+  });
+
+  test.each(expected)("%s %s needs %p and is reachable by exactly %p", (method, routePath, scopes, clients) => {
+    const row = matrix.routes.find((route) => route.method === method && route.path === routePath)!;
+    expect(row.scopes).toEqual(scopes);
+    expect(row.clients.map((access) => access.client)).toEqual(clients);
+  });
+
+  test("says how each client gets its token", () => {
+    const me = matrix.routes.find((route) => route.path === "/me")!;
+    expect(me.clients).toEqual([
+      { client: "web", how: "user sign-in through the hosted UI (authorization code with PKCE)" },
+      { client: "reporting", how: "client credentials (machine to machine)" },
+    ]);
+    expect(me.tokenAccepted).toBe("access token holding any of the scopes");
+    expect(matrix.routes[0]).toMatchObject({ auth: "public", tokenAccepted: "none (public)", reason: expect.stringContaining("uptime checks") });
+  });
+
+  test("describes each client's flows, scopes and secret", () => {
+    expect(matrix.clients.map(({ name, flows, scopes, secret }) => ({ name, flows, scopes, secret }))).toEqual([
+      { name: "web", flows: ["code"], scopes: ["openid", "email", READ, WRITE], secret: false },
+      { name: "reporting", flows: ["client_credentials"], scopes: [READ], secret: true },
+    ]);
+  });
+
+  test("the markdown has the route table, a Mermaid diagram, findings and suppressions", () => {
+    expect(markdown).toContain("| POST | `/notes` | `https://notes.example.com/notes.write` | access token holding any of the scopes | **web**: user sign-in");
+    expect(markdown).toContain("```mermaid\nflowchart LR\n");
+    expect(markdown).toContain("client_reporting --> scope_https___notes_example_com_notes_read");
+    expect(markdown).toContain("scope_https___notes_example_com_notes_write --> route_POST_notes");
+    expect(markdown).toContain("| warning | COG2 | `dev/auth/user-pool` |");
+    expect(markdown).toMatch(/\| APIG4 \| `dev\/api\/method_GET_health` \| declared public: uptime checks/);
+  });
+});

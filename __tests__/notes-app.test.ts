@@ -1,0 +1,66 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { environments } from "../environments";
+import type { EnvironmentConfig } from "../stacks/config";
+import { GuardError } from "../stacks/guard/guard-error";
+import { NotesApiStack } from "../stacks/notes-api-stack";
+import { NotesApp, PolicyError } from "../stacks/notes-app";
+import { listFiles } from "../scripts/project-copy";
+
+const freshFolder = () => fs.mkdtempSync(path.join(os.tmpdir(), "notes-app-"));
+const broken = (config: EnvironmentConfig, domainPrefix: string): EnvironmentConfig => ({ ...config, auth: { ...config.auth, domainPrefix } });
+
+describe("NotesApp", () => {
+  const savedBucket = process.env.STATE_BUCKET;
+  beforeAll(() => delete process.env.STATE_BUCKET);
+  afterAll(() => {
+    if (savedBucket !== undefined) process.env.STATE_BUCKET = savedBucket;
+  });
+
+  test("fails when any environment is misconfigured, reporting all of them, and writes nothing", () => {
+    // GIVEN
+    const outdir = freshFolder();
+    const app = new NotesApp({ outdir });
+    // WHEN
+    let error: unknown;
+    try {
+      app.addEnvironments([broken(environments.dev, "Dev_Prefix"), broken(environments.prod, "-prod")]);
+      app.synth();
+    } catch (caught) {
+      error = caught;
+    }
+    // THEN
+    expect(error).toBeInstanceOf(GuardError);
+    expect((error as GuardError).findings.map((finding) => `${finding.stack}:${finding.field}=${String(finding.value)}`)).toEqual([
+      "dev:domainPrefix=Dev_Prefix",
+      "prod:domainPrefix=-prod",
+    ]);
+    expect(listFiles(outdir)).toEqual([]);
+  });
+
+  test("fails when a stack has an unsuppressed policy error, before writing any stack", () => {
+    const outdir = freshFolder();
+    const app = new NotesApp({ outdir, log: () => undefined });
+    const [, prod] = app.addEnvironments([environments.dev, environments.prod]) as [NotesApiStack, NotesApiStack];
+    prod.api.stage.deployment.addOverride("lifecycle.create_before_destroy", false);
+    expect(() => app.synth()).toThrow(PolicyError);
+    expect(() => app.synth()).toThrow(/error APIG-DEPLOY at prod\/api\/stage\/deployment/);
+    expect(listFiles(outdir)).toEqual([]);
+  });
+
+  test("writes the Terraform and the auth matrix of every stack, and prints warnings and suppressions", () => {
+    const outdir = freshFolder();
+    const lines: string[] = [];
+    const app = new NotesApp({ outdir, log: (line) => lines.push(line) });
+    app.addEnvironments([environments.dev, environments.prod]);
+    app.synth();
+    const files = listFiles(outdir);
+    for (const stack of ["dev", "prod"]) {
+      expect(files).toEqual(expect.arrayContaining([`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/auth-matrix.json`, `stacks/${stack}/auth-matrix.md`]));
+    }
+    expect(lines).toContain("policy warning COG2 at dev/auth/user-pool: the user pool does not require MFA [mfa_configuration=OPTIONAL]");
+    expect(lines.filter((line) => line.startsWith("policy suppressed APIG4 at"))).toHaveLength(2);
+    expect(lines.some((line) => line.startsWith("policy error"))).toBe(false);
+  });
+});
