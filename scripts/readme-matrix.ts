@@ -1,0 +1,43 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { environments } from "../environments";
+import { PROJECT_ROOT } from "../stacks/functions/bundle";
+import { AUTH_MATRIX_MARKDOWN } from "../stacks/matrix/auth-matrix-files";
+import { NotesApp } from "../stacks/notes-app";
+
+export const README = path.join(PROJECT_ROOT, "README.md");
+const START = "<!-- auth-matrix:dev -->";
+const END = "<!-- /auth-matrix:dev -->";
+
+/** The dev stack's auth matrix, from a synth into a temporary folder, headings shifted under the README's. */
+export function devMatrixMarkdown(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "readme-matrix-"));
+  try {
+    const app = new NotesApp({ outdir, log: () => undefined });
+    app.addEnvironments([environments.dev]);
+    app.synth();
+    const markdown = fs.readFileSync(path.join(outdir, "stacks", "dev", AUTH_MATRIX_MARKDOWN), "utf8");
+    return markdown.replace(/^#/gm, "###").trim();
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The matrix as the README shows it between its markers. */
+export function readmeMatrix(readme = fs.readFileSync(README, "utf8")): string | undefined {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  return start < 0 || end < start ? undefined : readme.slice(start + START.length, end).trim();
+}
+
+if (require.main === module) {
+  const readme = fs.readFileSync(README, "utf8");
+  const current = readmeMatrix(readme);
+  if (current === undefined) throw new Error(`README.md has no ${START} ... ${END} markers`);
+  const fresh = devMatrixMarkdown();
+  const before = readme.slice(0, readme.indexOf(START) + START.length);
+  const after = readme.slice(readme.indexOf(END));
+  fs.writeFileSync(README, `${before}\n\n${fresh}\n\n${after}`);
+  process.stdout.write(current === fresh ? "README auth matrix is current\n" : "README auth matrix updated\n");
+}
