@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { notesRoutes } from "../../stacks/api/routes";
 import type { ApiHandler } from "../../functions/shared/handler";
-import { apiEvent, tokenClaims, type ApiEventInput } from "../helpers/api-event";
+import { apiEvent, tokenClaims, type ApiEventInput } from "../../local/api-event";
 import { loadRouteHandler } from "../helpers/handlers";
 import { synthNotesStack } from "../helpers/stacks";
 

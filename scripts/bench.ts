@@ -1,0 +1,295 @@
+import { execFile, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { unzipSync } from "fflate";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { environments } from "../environments";
+import { apiEvent, tokenClaims } from "../local/api-event";
+import { createTablesFromTerraform, startLocalDynamo } from "../local/dynamodb";
+import { functionEnvironment } from "../local/function-env";
+import { readStackConfig, resourcesOf } from "../local/terraform-config";
+import { handlerSlug } from "../stacks/api/route-paths";
+import { notesRoutes, type Route } from "../stacks/api/routes";
+import { BUILD_DIR, PROJECT_ROOT } from "../stacks/functions/bundle";
+import { NotesApp } from "../stacks/notes-app";
+import { copyProject, differingFiles, gitCommit, removeFolder, synthIn } from "./project-copy";
+
+/** Budgets from the benchmark issue; a broken one makes the run exit non-zero. */
+const BUDGETS = {
+  synthMedianMs: 3_000,
+  testWallMs: 30_000,
+  bundleBytes: 15_000,
+  coldStartMedianMs: 50,
+  differingFiles: 0,
+} as const;
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const RUNS = option("runs", 5);
+const COLD_START_RUNS = option("cold-start-runs", 7);
+const SKIP_TS_NODE = args.includes("--skip-ts-node");
+const RESULTS = path.join(PROJECT_ROOT, "bench-results", "latest.json");
+
+interface Stats {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly samples: readonly number[];
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median: round(median), min: round(sorted[0]!), max: round(sorted.at(-1)!), samples: samples.map(round) };
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+/** Wall time of one command in a fresh process; throws when it fails. */
+function timed(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}): number {
+  const start = performance.now();
+  const result = spawnSync(command, commandArgs, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+  const elapsed = performance.now() - start;
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  return elapsed;
+}
+
+/** One warm-up, then `RUNS` measured runs. */
+function measure(label: string, run: () => number, runs = RUNS): Stats {
+  process.stderr.write(`bench: ${label} (1 warm-up + ${runs} runs)\n`);
+  run();
+  return stats(Array.from({ length: runs }, run));
+}
+
+function synthStats() {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-synth-"));
+  const env = { CDKTF_OUTDIR: outdir, STATE_BUCKET: "" };
+  const npm = measure("npm run synth", () => timed("npm", ["run", "-s", "synth"], env));
+  const tsNode = SKIP_TS_NODE
+    ? undefined
+    : measure("synth with ts-node type checking", () => timed(process.execPath, ["-r", "ts-node/register", "main.ts"], { ...env, CHECKPOINT_DISABLE: "1" }));
+  removeFolder(outdir);
+  return { npm, tsNode };
+}
+
+function testWallTime(): number {
+  process.stderr.write("bench: npm test (1 run)\n");
+  return round(timed("npm", ["test", "--silent"], { STATE_BUCKET: "" }));
+}
+
+/**
+ * The AWS SDK alone in a fresh process: load the DynamoDB client and send one GetItem. No
+ * DynamoDB handler can start faster than this floor.
+ */
+async function sdkFloor(env: NodeJS.ProcessEnv, tableName: string): Promise<Stats> {
+  const script = [
+    "const t=performance.now();",
+    "const {DynamoDBClient,GetItemCommand}=require('@aws-sdk/client-dynamodb');require('@aws-sdk/lib-dynamodb');",
+    `new DynamoDBClient({}).send(new GetItemCommand({TableName:${JSON.stringify(tableName)},Key:{owner:{S:'o'},id:{S:'i'}}}))`,
+    ".then(()=>process.stdout.write(String(performance.now()-t),()=>process.exit(0)))",
+  ].join("");
+  const samples: number[] = [];
+  for (let run = 0; run < COLD_START_RUNS; run += 1) {
+    samples.push(Number(await runChild(["-e", script], { PATH: process.env.PATH, ...env })));
+  }
+  return stats(samples);
+}
+
+function determinism(): { differing: string[] } {
+  process.stderr.write("bench: determinism (two synths in fresh folders)\n");
+  const first = copyProject("bench-det-a-");
+  const second = copyProject("bench-det-b-");
+  try {
+    synthIn(first, path.join(first, "out"), { TZ: "UTC" });
+    synthIn(second, path.join(second, "out"), { TZ: "Asia/Kolkata" });
+    return { differing: differingFiles(path.join(first, "out"), path.join(second, "out")) };
+  } finally {
+    removeFolder(first);
+    removeFolder(second);
+  }
+}
+
+interface FunctionFigures {
+  readonly handler: string;
+  readonly bundleBytes: number;
+  readonly zipBytes: number;
+  readonly coldStart: Stats;
+  readonly loadMedianMs: number;
+  readonly status: number;
+}
+
+function runChild(childArgs: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, childArgs, { env, timeout: 30_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`node ${childArgs.join(" ")} failed: ${error.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
+/** A representative request per route, as API Gateway would deliver it. */
+function representativeEvent(route: Route, noteId: string): APIGatewayProxyEvent {
+  const scopes = ["openid", "email", "https://notes.example.com/notes.read", "https://notes.example.com/notes.write"];
+  const claims = route.public ? undefined : tokenClaims({ sub: BENCH_OWNER, username: "bench", clientId: "benchclient", scopes });
+  const pathParameters = route.path.includes("{id}") ? { id: noteId } : undefined;
+  const body = route.method === "POST" || route.method === "PUT" ? JSON.stringify({ title: "Benchmark", body: "a representative note" }) : null;
+  return apiEvent({ method: route.method, resource: route.path, pathParameters, body, claims, headers: { Origin: "http://localhost:5173" } });
+}
+
+const BENCH_OWNER = "0b5e7f6a-3c1d-4e2f-9a8b-7c6d5e4f3a21";
+
+async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor: Stats }> {
+  process.stderr.write(`bench: bundles and cold starts (${COLD_START_RUNS} fresh processes per function)\n`);
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-functions-"));
+  const app = new NotesApp({ outdir, log: () => undefined });
+  app.addEnvironments([environments.dev]);
+  app.synth();
+  const tf = readStackConfig(outdir, "dev");
+  const dynamo = await startLocalDynamo();
+  await createTablesFromTerraform(dynamo.client, tf);
+  const tableName = String(resourcesOf(tf, "aws_dynamodb_table")[0]!.config.name);
+  const seedNote = async () => {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { owner: { S: BENCH_OWNER }, id: { S: id }, title: { S: "seed" }, body: { S: "" }, createdAt: { S: now }, updatedAt: { S: now } },
+      }),
+    );
+    return id;
+  };
+
+  const figures: FunctionFigures[] = [];
+  const sdkEnv = {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: environments.dev.region,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  let floor: Stats;
+  try {
+    floor = await sdkFloor(sdkEnv, tableName);
+    for (const route of notesRoutes) {
+      const functionName = `${environments.dev.namePrefix}-${environments.dev.name}-${handlerSlug(route.handler)}`;
+      const lambda = resourcesOf(tf, "aws_lambda_function").find((entry) => entry.config.function_name === functionName)!;
+      const zipBytes = fs.readFileSync(path.join(outdir, "stacks", "dev", String(lambda.config.filename)));
+      const entries = unzipSync(zipBytes);
+      // Inside the project, so the bundle's external @aws-sdk/* resolves as the runtime's would.
+      const folder = path.join(BUILD_DIR, "..", "bench", handlerSlug(route.handler));
+      fs.rmSync(folder, { recursive: true, force: true });
+      fs.mkdirSync(folder, { recursive: true });
+      for (const [name, bytes] of Object.entries(entries)) fs.writeFileSync(path.join(folder, name), bytes);
+
+      const env = { ...functionEnvironment(tf, functionName), ...sdkEnv };
+      const totals: number[] = [];
+      const loads: number[] = [];
+      let status = 0;
+      for (let run = 0; run < COLD_START_RUNS; run += 1) {
+        const eventFile = path.join(folder, "event.json");
+        fs.writeFileSync(eventFile, JSON.stringify(representativeEvent(route, await seedNote())));
+        // Asynchronous: the DynamoDB server runs in this process and must keep answering.
+        const output = await runChild([path.join(__dirname, "cold-start-child.js"), path.join(folder, "index.js"), eventFile], { PATH: process.env.PATH, ...env });
+        const measured = JSON.parse(output) as { totalMs: number; loadMs: number; status: number };
+        totals.push(measured.totalMs);
+        loads.push(measured.loadMs);
+        status = measured.status;
+      }
+      figures.push({
+        handler: route.handler,
+        bundleBytes: entries["index.js"]!.byteLength,
+        zipBytes: zipBytes.byteLength,
+        coldStart: stats(totals),
+        loadMedianMs: stats(loads).median,
+        status,
+      });
+    }
+  } finally {
+    await dynamo.close();
+    removeFolder(outdir);
+  }
+  return { functions: figures, floor };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: string[]) => "| " + row.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ") + " |";
+  return [line(rows[0]!), "|" + widths.map((width) => "-".repeat(width + 2)).join("|") + "|", ...rows.slice(1).map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const synth = synthStats();
+  const { functions, floor } = await functionFigures();
+  const deterministic = determinism();
+  const testMs = testWallTime();
+
+  const checks = [
+    { what: "npm run synth, median", value: synth.npm.median, budget: BUDGETS.synthMedianMs, unit: "ms" },
+    { what: "npm test, wall time", value: testMs, budget: BUDGETS.testWallMs, unit: "ms" },
+    ...functions.map((fn) => ({ what: `bundle ${fn.handler}`, value: fn.bundleBytes, budget: BUDGETS.bundleBytes, unit: "B" })),
+    ...functions.map((fn) => ({ what: `cold start ${fn.handler}, median`, value: fn.coldStart.median, budget: BUDGETS.coldStartMedianMs, unit: "ms" })),
+    { what: "determinism: differing files", value: deterministic.differing.length, budget: BUDGETS.differingFiles, unit: "files" },
+  ].map((check) => ({ ...check, ok: check.value <= check.budget }));
+
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+  const results = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    machine,
+    synth: { npmRunSynth: synth.npm, tsNodeTypeChecked: synth.tsNode ?? null },
+    npmTestWallMs: testMs,
+    functions,
+    sdkFloorMs: floor,
+    determinism: deterministic,
+    budgets: BUDGETS,
+    checks,
+  };
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+  fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
+
+  const fmt = (value: Stats | undefined) => (value ? `${value.median} (${value.min}-${value.max})` : "skipped");
+  const out = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; commit ${results.commit}`,
+    "",
+    table([
+      ["Synth of all stacks (ms)", "median (min-max)", "runs"],
+      ["npm run synth (tsx, no type check)", fmt(synth.npm), String(RUNS)],
+      ["ts-node with type checking (comparison)", fmt(synth.tsNode), SKIP_TS_NODE ? "-" : String(RUNS)],
+    ]),
+    "",
+    table([
+      ["Function", "bundle (B)", "zip (B)", "cold start median (min-max) ms", "of which module load ms", "status"],
+      ...functions.map((fn) => [fn.handler, String(fn.bundleBytes), String(fn.zipBytes), fmt(fn.coldStart), String(fn.loadMedianMs), String(fn.status)]),
+    ]),
+    `The AWS SDK alone (load client-dynamodb and lib-dynamodb, send one GetItem), median (min-max): ${fmt(floor)} ms`,
+    "",
+    table([["Budget", "value", "budget", "ok"], ...checks.map((check) => [check.what, `${check.value} ${check.unit}`, `${check.budget} ${check.unit}`, check.ok ? "yes" : "NO"])]),
+    "",
+    `Figures written to ${path.relative(PROJECT_ROOT, RESULTS)}`,
+  ];
+  process.stdout.write(out.join("\n") + "\n");
+  const broken = checks.filter((check) => !check.ok);
+  if (broken.length) {
+    process.stderr.write(`bench: ${broken.length} budget(s) broken: ${broken.map((check) => check.what).join("; ")}\n`);
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(2);
+});
