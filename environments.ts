@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "./stacks/config";
+import type { BootstrapConfig, EnvironmentConfig } from "./stacks/config";
 
 const shared = {
   region: "eu-west-1",
@@ -55,4 +55,14 @@ export const environments: Record<"dev" | "prod", EnvironmentConfig> = {
     data: { deletionProtection: true },
     tags: { project: "notes", environment: "prod" },
   },
+};
+
+/** Applied once per account by an administrator: `npm run deploy -- bootstrap`. */
+export const bootstrap: BootstrapConfig = {
+  region: shared.region,
+  namePrefix: shared.namePrefix,
+  githubRepository: "example-org/notes-api",
+  stateBucket: "example-org-notes-terraform-state",
+  deployEnvironments: ["dev", "prod"],
+  tags: { project: "notes", environment: "bootstrap" },
 };

@@ -1,6 +1,7 @@
-import { environments } from "./environments";
+import { bootstrap, environments } from "./environments";
 import { NotesApp } from "./stacks/notes-app";
 
 const app = new NotesApp();
 app.addEnvironments(Object.values(environments));
+app.addBootstrap(bootstrap);
 app.synth();

@@ -93,3 +93,22 @@ export interface StateConfig {
   /** @default - the environment's region */
   readonly region?: string;
 }
+
+/** The one-per-account stack an administrator applies before the first deploy. */
+export interface BootstrapConfig {
+  readonly region: string;
+  /** Prefix of the app stacks' resource names; the apply role may only touch names with it. */
+  readonly namePrefix: string;
+  /** `owner/name` of the GitHub repository whose workflows may assume the roles. */
+  readonly githubRepository: string;
+  /** Globally unique name of the S3 bucket that keeps the app stacks' state. */
+  readonly stateBucket: string;
+  /** GitHub environments the apply role trusts, one per app stack, for example `["dev", "prod"]`. */
+  readonly deployEnvironments: readonly string[];
+  /**
+   * Create the GitHub OIDC provider; an account has at most one per URL.
+   * @default true
+   */
+  readonly createOidcProvider?: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
+}

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ScopedRestApi } from "./api/scoped-rest-api";
 import { handlerSlug } from "./api/route-paths";
@@ -13,7 +13,7 @@ import { checkAuthConfig } from "./guard/auth-guard";
 import { GuardError } from "./guard/guard-error";
 import { AuthMatrixFiles } from "./matrix/auth-matrix-files";
 import { buildAuthMatrix } from "./matrix/auth-matrix";
-import { PolicyAspect } from "./policy/policy-aspect";
+import { CheckedStack } from "./policy/checked-stack";
 import { configureBackend } from "./state/backend";
 
 export interface NotesApiStackProps {
@@ -29,13 +29,10 @@ export interface NotesApiStackProps {
 }
 
 /** One environment of the notes API: Cognito, the scoped REST API, its functions and table. */
-export class NotesApiStack extends TerraformStack {
+export class NotesApiStack extends CheckedStack {
   readonly auth: CognitoAuth;
   readonly api: ScopedRestApi;
   readonly functions: ReadonlyMap<string, NodeFunction>;
-  /** The rule pack on every resource of this stack; its findings go to the synth output and the matrix. */
-  readonly policy = new PolicyAspect();
-
   /**
    * @throws GuardError listing every misconfiguration, before any resource exists
    */
@@ -94,7 +91,6 @@ export class NotesApiStack extends TerraformStack {
     });
 
     this.outputs(scopes);
-    Aspects.of(this).add(this.policy);
     new AuthMatrixFiles(this, "auth-matrix", () =>
       buildAuthMatrix({
         stack: config.name,

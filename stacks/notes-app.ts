@@ -1,7 +1,9 @@
 import { App, type AppConfig } from "cdktf";
-import type { EnvironmentConfig } from "./config";
+import { BootstrapStack } from "./bootstrap/bootstrap-stack";
+import type { BootstrapConfig, EnvironmentConfig } from "./config";
 import { GuardError, type GuardFinding } from "./guard/guard-error";
 import { NotesApiStack } from "./notes-api-stack";
+import { CheckedStack } from "./policy/checked-stack";
 import { formatPolicyFinding, isBlocking, type PolicyFinding } from "./policy/policy-aspect";
 
 /** Every blocking policy finding of a synth, reported together. */
@@ -48,8 +50,13 @@ export class NotesApp extends App {
     return stacks;
   }
 
+  /** The once-per-account bootstrap stack, named `bootstrap`. */
+  addBootstrap(config: BootstrapConfig): BootstrapStack {
+    return new BootstrapStack(this, "bootstrap", config);
+  }
+
   override synth(): void {
-    const stacks = this.node.findAll().filter((node): node is NotesApiStack => node instanceof NotesApiStack);
+    const stacks = this.node.findAll().filter((node): node is CheckedStack => node instanceof CheckedStack);
     const findings = stacks.flatMap((stack) => stack.policy.evaluate(stack));
     const blocking = findings.filter(isBlocking);
     if (blocking.length) throw new PolicyError(blocking);

@@ -4,6 +4,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../iam/policy-document";
 import { suppress } from "../policy/suppressions";
 import { bundleFunction, type FunctionBundle } from "./bundle";
 
@@ -13,11 +14,6 @@ import { bundleFunction, type FunctionBundle } from "./bundle";
  */
 export const LAMBDA_RUNTIME = "nodejs24.x";
 export const NODE_TARGET = "node24";
-
-export interface PolicyStatement {
-  readonly actions: readonly string[];
-  readonly resources: readonly string[];
-}
 
 export interface NodeFunctionProps {
   readonly functionName: string;
@@ -53,13 +49,10 @@ export class NodeFunction extends Construct {
 
     this.role = new IamRole(this, "role", {
       name: `${props.functionName}-role`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
     });
 
-    const statements = [
+    const statements: PolicyStatement[] = [
       { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
       // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions.
       { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
@@ -68,14 +61,7 @@ export class NodeFunction extends Construct {
     const policy = new IamRolePolicy(this, "policy", {
       name: "least-privilege",
       role: this.role.id,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: statements.map((statement) => ({
-          Effect: "Allow",
-          Action: [...statement.actions],
-          Resource: [...statement.resources],
-        })),
-      }),
+      policy: policyDocument(statements),
     });
 
     suppress(policy, {
