@@ -44,21 +44,32 @@ export interface ApiEventInput {
   readonly body?: string | null;
   readonly isBase64Encoded?: boolean;
   readonly claims?: Record<string, string>;
+  /** Every value of every header, as received. @default - one value per header */
+  readonly multiValueHeaders?: Record<string, string[]>;
+  /** Every value of every query parameter. @default - one value per parameter */
+  readonly multiValueQuery?: Record<string, string[]>;
+  /** @default "dev" */
+  readonly stage?: string;
+  /** @default a fixed id */
+  readonly requestId?: string;
+  /** @default "203.0.113.7" */
+  readonly sourceIp?: string;
 }
 
 /** A REST API (v1) Lambda proxy event, shaped as API Gateway delivers it. */
 export function apiEvent(input: ApiEventInput): APIGatewayProxyEvent {
   const path = input.resource.replace(/\{(\w+)\}/g, (_, name: string) => input.pathParameters?.[name] ?? "");
-  const headers = { Host: "abc123.execute-api.eu-west-1.amazonaws.com", ...input.headers };
+  const headers = input.multiValueHeaders ? { ...input.headers } : { Host: "abc123.execute-api.eu-west-1.amazonaws.com", ...input.headers };
   const query = input.query && Object.keys(input.query).length ? input.query : null;
+  const stage = input.stage ?? "dev";
   return {
     resource: input.resource,
     path,
     httpMethod: input.method,
     headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    multiValueHeaders: input.multiValueHeaders ?? Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
     queryStringParameters: query,
-    multiValueQueryStringParameters: query ? Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]])) : null,
+    multiValueQueryStringParameters: input.multiValueQuery ?? (query ? Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]])) : null),
     pathParameters: input.pathParameters ?? null,
     stageVariables: null,
     body: input.body ?? null,
@@ -83,18 +94,18 @@ export function apiEvent(input: ApiEventInput): APIGatewayProxyEvent {
         cognitoIdentityId: null,
         cognitoIdentityPoolId: null,
         principalOrgId: null,
-        sourceIp: "203.0.113.7",
+        sourceIp: input.sourceIp ?? "203.0.113.7",
         user: null,
         userAgent: "jest",
         userArn: null,
       },
-      path: `/dev${path}`,
+      path: `/${stage}${path}`,
       protocol: "HTTP/1.1",
-      requestId: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+      requestId: input.requestId ?? "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
       requestTimeEpoch: Date.now(),
       resourceId: "res123",
       resourcePath: input.resource,
-      stage: "dev",
+      stage,
     },
   } as APIGatewayProxyEvent;
 }

@@ -1,0 +1,47 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { zipSync } from "fflate";
+import { FunctionRunner } from "../../local/function-runner";
+import { LOCAL_DATA_DIR } from "../../local/local-stack";
+
+const folder = path.join(LOCAL_DATA_DIR, `runner-test-${process.pid}`);
+const code = `exports.handler = async (event) => {
+  if (event.sleep) await new Promise((resolve) => setTimeout(resolve, event.sleep));
+  if (event.fail) throw new Error("boom");
+  return { statusCode: 200, body: JSON.stringify({ greeting: process.env.GREETING, pid: process.pid }) };
+};`;
+
+let runner: FunctionRunner;
+
+beforeAll(() => {
+  fs.mkdirSync(folder, { recursive: true });
+  const zipPath = path.join(folder, "fn.zip");
+  fs.writeFileSync(zipPath, zipSync({ "index.js": Buffer.from(code) }));
+  runner = new FunctionRunner({ name: "test-fn", zipPath, handler: "index.handler", timeoutSeconds: 1, environment: { GREETING: "hello" } }, path.join(folder, "extracted"), {});
+});
+
+afterAll(() => {
+  runner.stop();
+  fs.rmSync(folder, { recursive: true, force: true });
+});
+
+describe("FunctionRunner", () => {
+  test("runs the zip's handler with the function's own environment", async () => {
+    const outcome = await runner.invoke({});
+    expect(outcome).toMatchObject({ ok: true, result: { statusCode: 200 } });
+    expect(JSON.parse((outcome as { result: { body: string } }).result.body).greeting).toBe("hello");
+  });
+
+  test("reports a thrown error", async () => {
+    expect(await runner.invoke({ fail: true })).toMatchObject({ ok: false, reason: "error", detail: expect.stringContaining("boom") });
+  });
+
+  test("enforces the timeout, then starts a fresh process", async () => {
+    const first = await runner.invoke({});
+    const outcome = await runner.invoke({ sleep: 3000 });
+    expect(outcome).toEqual({ ok: false, reason: "timeout", detail: "Task timed out after 1.00 seconds" });
+    const after = await runner.invoke({});
+    const pid = (result: unknown) => JSON.parse((result as { result: { body: string } }).result.body).pid;
+    expect(pid(after)).not.toBe(pid(first));
+  });
+});

@@ -1,0 +1,203 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { localClientId, LocalGateway } from "../../local/local-gateway";
+import { LocalIssuer, localSub } from "../../local/local-issuer";
+import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
+import { PROJECT_ROOT } from "../../stacks/functions/bundle";
+
+const READ = "https://notes.example.com/notes.read";
+const WRITE = "https://notes.example.com/notes.write";
+const ORIGIN = "http://localhost:5173";
+const dataDir = path.join(LOCAL_DATA_DIR, `test-${process.pid}`);
+const lines: string[] = [];
+let gateway: LocalGateway;
+let api: string;
+const webClientId = localClientId("dev", "notes-dev-web");
+
+beforeAll(async () => {
+  const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "local-gateway-")));
+  gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: (line) => lines.push(line) });
+  await gateway.start();
+  api = gateway.apiUrl;
+});
+
+afterAll(async () => {
+  await gateway.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const userToken = (username: string, scopes: string[] = [READ, WRITE], extra: { tokenUse?: "access" | "id"; expiresInSeconds?: number } = {}) =>
+  gateway.issuer.sign({ clientId: webClientId, username, scopes, ...extra });
+
+async function call(method: string, route: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${api}${route}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+async function machineToken(scope?: string) {
+  const reporting = gateway.clients.find((client) => client.name === "notes-dev-reporting")!;
+  const response = await fetch(`${gateway.url}/oauth2/token`, {
+    method: "POST",
+    headers: { Authorization: `Basic ${Buffer.from(`${reporting.clientId}:${reporting.clientSecret}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", ...(scope ? { scope } : {}) }),
+  });
+  return { status: response.status, body: (await response.json()) as { access_token?: string; error?: string; token_type?: string } };
+}
+
+describe("local gateway: the Cognito authorizer's rules", () => {
+  test("an access token with the route's scope is 200", async () => {
+    expect((await call("GET", "/notes", await userToken("alice", [READ]))).status).toBe(200);
+  });
+
+  test("an ID token on a scoped route is 401", async () => {
+    expect((await call("GET", "/notes", await userToken("alice", [], { tokenUse: "id" }))).status).toBe(401);
+  });
+
+  test("an access token with only another scope is 401", async () => {
+    expect((await call("GET", "/notes", await userToken("alice", [WRITE]))).status).toBe(401);
+    expect((await call("POST", "/notes", await userToken("alice", [READ]), { title: "t" })).status).toBe(401);
+  });
+
+  test("an expired token is 401", async () => {
+    expect((await call("GET", "/notes", await userToken("alice", [READ], { expiresInSeconds: -60 }))).status).toBe(401);
+  });
+
+  test("a token from another issuer is 401", async () => {
+    const stranger = new LocalIssuer("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Stranger", path.join(dataDir, "stranger-keys"));
+    const token = await stranger.sign({ clientId: webClientId, username: "alice", scopes: [READ] });
+    expect((await call("GET", "/notes", token)).status).toBe(401);
+  });
+
+  test("a token signed by another key under the same issuer is 401", async () => {
+    const impostor = new LocalIssuer(gateway.issuer.issuer, path.join(dataDir, "impostor-keys"));
+    expect((await call("GET", "/notes", await impostor.sign({ clientId: webClientId, username: "alice", scopes: [READ] }))).status).toBe(401);
+  });
+
+  test("a tampered payload is 401", async () => {
+    const [header, payload, signature] = (await userToken("alice", [READ])).split(".") as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    const forged = Buffer.from(JSON.stringify({ ...claims, scope: `${READ} ${WRITE}` })).toString("base64url");
+    expect((await call("POST", "/notes", `${header}.${forged}.${signature}`, { title: "t" })).status).toBe(401);
+  });
+
+  test("a malformed token is 401", async () => {
+    expect((await call("GET", "/notes", "not.a.jwt")).status).toBe(401);
+  });
+
+  test("no token is 401 with the stack's gateway response: CORS headers and WWW-Authenticate", async () => {
+    const response = await call("GET", "/notes", undefined, undefined, { Origin: ORIGIN });
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual({ message: "Unauthorized" });
+    expect(response.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect(response.headers.get("www-authenticate")).toBe("Bearer");
+    expect(lines).toContainEqual(expect.stringMatching(/^GET \/dev\/notes 401 \d+ms authorizer=deny \(no token\)$/));
+  });
+
+  test("the raw token works without the Bearer prefix", async () => {
+    const response = await fetch(`${api}/me`, { headers: { Authorization: await userToken("alice", [READ]) } });
+    expect(response.status).toBe(200);
+  });
+
+  test("OPTIONS is 204 without a token, with the allowed origin echoed", async () => {
+    const response = await fetch(`${api}/notes/123`, { method: "OPTIONS", headers: { Origin: "https://dev.notes.example.com" } });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("https://dev.notes.example.com");
+    expect(response.headers.get("access-control-allow-methods")).toBe("GET,PUT,DELETE,OPTIONS");
+  });
+
+  test("an unknown path or method is API Gateway's 403 Missing Authentication Token", async () => {
+    expect(await call("GET", "/nowhere")).toMatchObject({ status: 403, body: { message: "Missing Authentication Token" } });
+    expect((await call("PATCH", "/notes", await userToken("alice"))).status).toBe(403);
+  });
+
+  test("/health is public", async () => {
+    expect(await call("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+  });
+});
+
+describe("local gateway: the notes contract over HTTP", () => {
+  test("a user creates, reads, lists, updates and deletes a note", async () => {
+    const alice = await userToken("alice");
+    const created = await call("POST", "/notes", alice, { title: "Groceries", body: "milk" });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await call("GET", `/notes/${id}`, alice)).body).toEqual(created.body);
+    expect((await call("GET", "/notes?limit=100", alice)).body.items).toContainEqual(created.body);
+    const updated = await call("PUT", `/notes/${id}`, alice, { title: "Groceries", body: "milk, eggs" });
+    expect(updated).toMatchObject({ status: 200, body: { id, body: "milk, eggs" } });
+    expect((await call("DELETE", `/notes/${id}`, alice)).status).toBe(204);
+    expect((await call("GET", `/notes/${id}`, alice)).status).toBe(404);
+  });
+
+  test("another user's note is 404", async () => {
+    const created = await call("POST", "/notes", await userToken("alice"), { title: "private" });
+    expect((await call("GET", `/notes/${created.body.id}`, await userToken("bob"))).status).toBe(404);
+  });
+
+  test("bad input is 400 with a message", async () => {
+    expect(await call("POST", "/notes", await userToken("alice"), { title: "t", extra: true })).toMatchObject({ status: 400, body: { message: "unknown field 'extra'" } });
+  });
+
+  test("a machine reads a user's notes with a client-credentials token from the token endpoint", async () => {
+    const created = await call("POST", "/notes", await userToken("carol"), { title: "for the report" });
+    const { status, body } = await machineToken();
+    expect(status).toBe(200);
+    expect(body.token_type).toBe("Bearer");
+    const listed = await call("GET", `/notes?owner=${localSub("carol")}`, body.access_token);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([created.body]);
+    expect((await call("GET", "/notes", body.access_token)).status).toBe(400);
+    expect((await call("POST", "/notes", body.access_token, { title: "t" })).status).toBe(401);
+  });
+
+  test("/me describes the token as the handler received it", async () => {
+    const response = await call("GET", "/me", await userToken("alice", [READ]));
+    expect(response.body).toEqual({ sub: localSub("alice"), username: "alice", clientId: webClientId, scopes: [READ], tokenUse: "access" });
+  });
+});
+
+describe("local token endpoint", () => {
+  test.each([
+    ["a wrong secret", { Authorization: `Basic ${Buffer.from("nobody:nothing").toString("base64")}` }, { grant_type: "client_credentials" }, "invalid_client"],
+    ["the web client (no secret)", { Authorization: `Basic ${Buffer.from(`${webClientId}:`).toString("base64")}` }, { grant_type: "client_credentials" }, "invalid_client"],
+  ])("refuses %s with Cognito's error", async (_, headers, form, error) => {
+    const response = await fetch(`${gateway.url}/oauth2/token`, { method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error });
+  });
+
+  test("refuses a scope the client may not have: invalid_scope", async () => {
+    expect(await machineToken(WRITE)).toEqual({ status: 400, body: { error: "invalid_scope" } });
+  });
+
+  test("refuses another grant type: unsupported_grant_type", async () => {
+    const reporting = gateway.clients.find((client) => client.name === "notes-dev-reporting")!;
+    const response = await fetch(`${gateway.url}/oauth2/token`, {
+      method: "POST",
+      headers: { Authorization: `Basic ${Buffer.from(`${reporting.clientId}:${reporting.clientSecret}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "password", username: "a", password: "b" }),
+    });
+    expect(await response.json()).toEqual({ error: "unsupported_grant_type" });
+  });
+
+  test("the issuer's JWKS is served at the Cognito-shaped path", async () => {
+    const response = await fetch(`${gateway.url}${gateway.issuer.jwksPath}`);
+    expect(gateway.issuer.jwksPath).toBe("/eu-west-1_localdev/.well-known/jwks.json");
+    expect(((await response.json()) as { keys: unknown[] }).keys).toEqual([expect.objectContaining({ kty: "RSA", alg: "RS256", use: "sig" })]);
+  });
+});
+
+describe("npm run smoke -- --local", () => {
+  test("passes every check", () => {
+    const result = spawnSync("npm", ["run", "-s", "smoke", "--", "--local"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 120_000 });
+    expect(result.stdout).toContain("6 passed, 0 failed");
+    expect(result.status).toBe(0);
+  });
+});

@@ -1,0 +1,185 @@
+import * as path from "node:path";
+import { resolveLiterals, resourcesOf, type TerraformJson } from "./terraform-config";
+import { functionEnvironment } from "./function-env";
+
+/** One method of the REST API as the synthesized Terraform declares it. */
+export interface LocalMethod {
+  readonly httpMethod: string;
+  /** `/notes/{id}` */
+  readonly resourcePath: string;
+  readonly authorization: "NONE" | "COGNITO_USER_POOLS";
+  readonly scopes: readonly string[];
+  readonly integration: { readonly type: "AWS_PROXY"; readonly functionName: string } | { readonly type: "MOCK"; readonly response: MockResponse };
+}
+
+export interface MockResponse {
+  readonly statusCode: number;
+  /** Header name to static value. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Origins the preflight's mapping template echoes; empty when the origin is static. */
+  readonly echoedOrigins: readonly string[];
+}
+
+export interface LocalFunction {
+  readonly name: string;
+  readonly zipPath: string;
+  readonly handler: string;
+  readonly timeoutSeconds: number;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface LocalGatewayResponse {
+  readonly responseType: string;
+  readonly statusCode?: number;
+  /** Header name to `'static'` or `method.request.header.<Name>`. */
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly template?: string;
+}
+
+export interface LocalClient {
+  readonly name: string;
+  readonly flows: readonly string[];
+  /** Full scope strings. */
+  readonly scopes: readonly string[];
+  readonly generateSecret: boolean;
+}
+
+export interface StackModel {
+  readonly stack: string;
+  readonly region: string;
+  readonly stageName: string;
+  readonly resourceServerIdentifier: string;
+  readonly methods: readonly LocalMethod[];
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  readonly gatewayResponses: readonly LocalGatewayResponse[];
+  readonly clients: readonly LocalClient[];
+  readonly tables: readonly string[];
+}
+
+const REFERENCE = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
+
+function referenced(value: unknown): { type: string; name: string; attribute: string } | undefined {
+  const match = typeof value === "string" ? REFERENCE.exec(value) : null;
+  return match ? { type: match[1]!, name: match[2]!, attribute: match[3]! } : undefined;
+}
+
+/** Paths of every API resource, from the `parent_id` references back to the root. */
+function resourcePaths(tf: TerraformJson): Map<string, string> {
+  const resources = tf.resource?.aws_api_gateway_resource ?? {};
+  const paths = new Map<string, string>();
+  const pathOf = (name: string): string => {
+    const known = paths.get(name);
+    if (known) return known;
+    const config = resources[name];
+    if (!config) throw new Error(`unknown aws_api_gateway_resource '${name}'`);
+    const parent = referenced(config.parent_id);
+    const parentPath = parent?.type === "aws_api_gateway_resource" ? pathOf(parent.name) : "";
+    const full = `${parentPath}/${String(config.path_part)}`;
+    paths.set(name, full);
+    return full;
+  };
+  Object.keys(resources).forEach(pathOf);
+  return paths;
+}
+
+function unquote(value: string): string {
+  return value.startsWith("'") && value.endsWith("'") ? value.slice(1, -1) : value;
+}
+
+/** Reads what the local gateway serves from one synthesized stack: it never reads the route table. */
+export function readStackModel(tf: TerraformJson, stack: string, stackFolder: string): StackModel {
+  const paths = resourcePaths(tf);
+  const pathOfResourceId = (value: unknown) => {
+    const reference = referenced(value);
+    return reference?.type === "aws_api_gateway_resource" ? paths.get(reference.name)! : "/";
+  };
+  const keyOf = (config: Record<string, unknown>) => {
+    const method = referenced(config.http_method);
+    const httpMethod = method ? String(tf.resource?.aws_api_gateway_method?.[method.name]?.http_method) : String(config.http_method);
+    return `${httpMethod} ${pathOfResourceId(config.resource_id)}`;
+  };
+
+  const integrations = new Map(resourcesOf(tf, "aws_api_gateway_integration").map((entry) => [keyOf(entry.config), entry.config]));
+  const integrationResponses = new Map(resourcesOf(tf, "aws_api_gateway_integration_response").map((entry) => [keyOf(entry.config), entry.config]));
+  const functionNames = new Map(resourcesOf(tf, "aws_lambda_function").map((entry) => [entry.name, String(entry.config.function_name)]));
+
+  const methods = resourcesOf(tf, "aws_api_gateway_method").map(({ config }): LocalMethod => {
+    const key = keyOf(config);
+    const integration = integrations.get(key);
+    if (!integration) throw new Error(`method ${key} has no integration`);
+    const base = {
+      httpMethod: String(config.http_method),
+      resourcePath: pathOfResourceId(config.resource_id),
+      authorization: config.authorization === "COGNITO_USER_POOLS" ? ("COGNITO_USER_POOLS" as const) : ("NONE" as const),
+      scopes: (config.authorization_scopes as string[] | undefined) ?? [],
+    };
+    if (integration.type === "AWS_PROXY") {
+      const target = referenced(integration.uri);
+      const functionName = target && functionNames.get(target.name);
+      if (!functionName) throw new Error(`method ${key} integrates with an unknown function: ${String(integration.uri)}`);
+      return { ...base, integration: { type: "AWS_PROXY", functionName } };
+    }
+    const response = integrationResponses.get(key) ?? {};
+    const statusReference = referenced(response.status_code);
+    const statusCode = statusReference
+      ? Number(tf.resource?.[statusReference.type]?.[statusReference.name]?.status_code)
+      : Number(response.status_code ?? 200);
+    const headers = Object.fromEntries(
+      Object.entries((response.response_parameters as Record<string, string> | undefined) ?? {}).map(([name, value]) => [
+        name.replace("method.response.header.", ""),
+        unquote(value),
+      ]),
+    );
+    const template = String((response.response_templates as Record<string, string> | undefined)?.["application/json"] ?? "");
+    const echoedOrigins = template.includes("responseOverride.header.Access-Control-Allow-Origin")
+      ? [...template.matchAll(/\$origin == '([^']+)'/g)].map((match) => match[1]!)
+      : [];
+    return { ...base, integration: { type: "MOCK", response: { statusCode, headers, echoedOrigins } } };
+  });
+
+  const functions = new Map(
+    resourcesOf(tf, "aws_lambda_function").map(({ config }) => {
+      const name = String(config.function_name);
+      const local: LocalFunction = {
+        name,
+        zipPath: path.join(stackFolder, String(config.filename)),
+        handler: String(config.handler),
+        timeoutSeconds: Number(config.timeout ?? 3),
+        environment: functionEnvironment(tf, name),
+      };
+      return [name, local];
+    }),
+  );
+
+  const gatewayResponses = resourcesOf(tf, "aws_api_gateway_gateway_response").map(({ config }) => ({
+    responseType: String(config.response_type),
+    statusCode: config.status_code === undefined ? undefined : Number(config.status_code),
+    parameters: Object.fromEntries(
+      Object.entries((config.response_parameters as Record<string, string> | undefined) ?? {}).map(([name, value]) => [name.replace("gatewayresponse.header.", ""), value]),
+    ),
+    template: (config.response_templates as Record<string, string> | undefined)?.["application/json"],
+  }));
+
+  const resourceServer = resourcesOf(tf, "aws_cognito_resource_server")[0]?.config;
+  const identifier = String(resourceServer?.identifier ?? "");
+  const clients = resourcesOf(tf, "aws_cognito_user_pool_client").map(({ config }): LocalClient => ({
+    name: String(config.name),
+    flows: (config.allowed_oauth_flows as string[] | undefined) ?? [],
+    scopes: ((config.allowed_oauth_scopes as string[] | undefined) ?? []).map((scope) => resolveLiterals(tf, scope)),
+    generateSecret: config.generate_secret === true,
+  }));
+  const stage = resourcesOf(tf, "aws_api_gateway_stage")[0]?.config;
+  const provider = (tf as { provider?: { aws?: Array<{ region?: string }> } }).provider?.aws?.[0];
+
+  return {
+    stack,
+    region: String(provider?.region ?? "us-east-1"),
+    stageName: String(stage?.stage_name ?? stack),
+    resourceServerIdentifier: identifier,
+    methods,
+    functions,
+    gatewayResponses,
+    clients,
+    tables: resourcesOf(tf, "aws_dynamodb_table").map(({ config }) => String(config.name)),
+  };
+}

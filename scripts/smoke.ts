@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { environments } from "../environments";
+import { LocalGateway } from "../local/local-gateway";
+import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../local/local-stack";
+
+export interface SmokeTarget {
+  /** Invoke URL with the stage, the stack's `api_url`. */
+  readonly apiUrl: string;
+  readonly tokenEndpoint: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** An origin the stack allows, for the CORS checks. */
+  readonly origin: string;
+}
+
+export interface SmokeCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** The checks a deployed (or local) stack must pass; each one independent of the others' data. */
+export async function runSmoke(target: SmokeTarget): Promise<SmokeCheck[]> {
+  const checks: SmokeCheck[] = [];
+  const check = async (name: string, run: () => Promise<{ ok: boolean; detail: string }>) => {
+    try {
+      checks.push({ name, ...(await run()) });
+    } catch (error) {
+      checks.push({ name, ok: false, detail: `failed: ${(error as Error).message}` });
+    }
+  };
+  const api = target.apiUrl.replace(/\/$/, "");
+
+  await check("OPTIONS /notes preflight without a token is 2xx with CORS", async () => {
+    const response = await fetch(`${api}/notes`, { method: "OPTIONS", headers: { Origin: target.origin, "Access-Control-Request-Method": "POST" } });
+    const allowOrigin = response.headers.get("access-control-allow-origin");
+    return { ok: response.ok && (allowOrigin === target.origin || allowOrigin === "*"), detail: `${response.status}, allow-origin ${allowOrigin}` };
+  });
+  await check("GET /notes without a token is 401 with CORS headers", async () => {
+    const response = await fetch(`${api}/notes`, { headers: { Origin: target.origin } });
+    const allowOrigin = response.headers.get("access-control-allow-origin");
+    return { ok: response.status === 401 && allowOrigin !== null, detail: `${response.status}, allow-origin ${allowOrigin}` };
+  });
+  let token: string | undefined;
+  await check("the token endpoint grants the machine client a token", async () => {
+    const response = await fetch(target.tokenEndpoint, {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${encodeURIComponent(target.clientId)}:${encodeURIComponent(target.clientSecret)}`).toString("base64")}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ grant_type: "client_credentials" }),
+    });
+    const body = (await response.json()) as { access_token?: string; error?: string };
+    token = body.access_token;
+    return { ok: response.status === 200 && Boolean(token), detail: `${response.status}${body.error ? ` ${body.error}` : ""}` };
+  });
+  await check("GET /notes?owner=... with the machine token is 200", async () => {
+    if (!token) return { ok: false, detail: "no token" };
+    const response = await fetch(`${api}/notes?owner=${randomUUID()}`, { headers: { Authorization: `Bearer ${token}` } });
+    const body = (await response.json()) as { items?: unknown };
+    return { ok: response.status === 200 && Array.isArray(body.items), detail: String(response.status) };
+  });
+  await check("POST /notes with the machine token is refused", async () => {
+    if (!token) return { ok: false, detail: "no token" };
+    const response = await fetch(`${api}/notes`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ title: "smoke" }),
+    });
+    // 401: the gateway refuses a token without notes.write (AWS-FACTS §1); 403: the handler refuses a machine writer.
+    const why = response.status === 401 ? "the gateway: no notes.write scope" : response.status === 403 ? "the handler: machine tokens may not write" : "not refused";
+    return { ok: response.status === 401 || response.status === 403, detail: `${response.status} (${why})` };
+  });
+  await check("GET /health is 200", async () => {
+    const response = await fetch(`${api}/health`);
+    const body = (await response.json()) as { status?: string };
+    return { ok: response.status === 200 && body.status === "ok", detail: String(response.status) };
+  });
+  return checks;
+}
+
+function outputsOf(file: string, stack: string): Record<string, unknown> {
+  if (!fs.existsSync(file)) throw new Error(`no outputs file ${file}: write it with npm run deploy -- ${stack} --outputs-file ${path.basename(file)}`);
+  const all = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, Record<string, unknown>>;
+  const outputs = all[stack];
+  if (!outputs) throw new Error(`${file} has no outputs for stack '${stack}' (has: ${Object.keys(all).join(", ")})`);
+  return outputs;
+}
+
+/** cdktf writes output names as declared or camelCased, depending on the version. */
+function output(outputs: Record<string, unknown>, name: string): string {
+  const camel = name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const value = outputs[name] ?? outputs[camel];
+  if (typeof value !== "string" || value === "") throw new Error(`output '${name}' is missing`);
+  return value;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      stack: { type: "string", default: "dev" },
+      local: { type: "boolean", default: false },
+      outputs: { type: "string", default: "outputs.json" },
+      origin: { type: "string" },
+    },
+  });
+  const stack = values.stack!;
+  const config = environments[stack as keyof typeof environments];
+  if (!config) throw new Error(`unknown stack '${stack}'`);
+  const origin = values.origin ?? config.api.corsAllowedOrigins[0]!;
+  let gateway: LocalGateway | undefined;
+  let target: SmokeTarget;
+  if (values.local) {
+    const { model, terraform } = synthesizeLocalStack(stack);
+    gateway = new LocalGateway({ model, terraform, dataDir: path.join(LOCAL_DATA_DIR, "smoke"), port: 0, fresh: true, log: () => undefined });
+    await gateway.start();
+    const reporting = gateway.clients.find((client) => client.flows.includes("client_credentials") && client.clientSecret)!;
+    target = { apiUrl: gateway.apiUrl, tokenEndpoint: `${gateway.url}/oauth2/token`, clientId: reporting.clientId, clientSecret: reporting.clientSecret!, origin };
+  } else {
+    const outputs = outputsOf(path.resolve(values.outputs!), stack);
+    const clientSecret = process.env.REPORTING_CLIENT_SECRET;
+    if (!clientSecret) throw new Error("set REPORTING_CLIENT_SECRET to the reporting client's secret");
+    target = {
+      apiUrl: output(outputs, "api_url"),
+      tokenEndpoint: output(outputs, "token_endpoint"),
+      clientId: output(outputs, "reporting_client_id"),
+      clientSecret,
+      origin,
+    };
+  }
+  try {
+    const checks = await runSmoke(target);
+    for (const check of checks) console.log(`${check.ok ? "ok  " : "FAIL"} ${check.name}: ${check.detail}`);
+    const failed = checks.filter((check) => !check.ok).length;
+    console.log(`${checks.length - failed} passed, ${failed} failed`);
+    return failed ? 1 : 0;
+  } finally {
+    await gateway?.stop();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(2);
+    },
+  );
+}
