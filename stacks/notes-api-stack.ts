@@ -73,6 +73,7 @@ export class NotesApiStack extends CheckedStack {
           environment: {
             ALLOWED_ORIGINS: config.api.corsAllowedOrigins.join(","),
             ...(route.scopes ? { REQUIRED_SCOPES: route.scopes.map((scope) => this.auth.scopeString(scope)).join(" ") } : {}),
+            ...(route.acceptIdToken !== undefined ? { ID_TOKEN_AUDIENCES: this.auth.idTokenClientIds.join(",") } : {}),
             ...(tableActions.length ? { TABLE_NAME: table.name } : {}),
           },
           statements: tableActions.length ? [{ actions: tableActions, resources: [table.arn] }] : [],

@@ -1,5 +1,5 @@
 import { callerFrom, parseGroups, parseScopes } from "../../functions/shared/claims";
-import { scopedHandler } from "../../functions/shared/handler";
+import { idTokenHandler, scopedHandler } from "../../functions/shared/handler";
 import { json } from "../../functions/shared/http";
 import { apiEvent, tokenClaims } from "../../local/api-event";
 
@@ -55,5 +55,34 @@ describe("scopedHandler", () => {
     errors.mockRestore();
     expect(response.statusCode).toBe(500);
     expect(JSON.parse(response.body)).toEqual({ message: "internal error" });
+  });
+});
+
+describe("idTokenHandler", () => {
+  const ok = async (event: Parameters<typeof json>[0]) => json(event, 200, { ok: true });
+  const idClaims = (audience: string) => {
+    const claims = tokenClaims({ sub: "u", clientId: "ignored", scopes: [], tokenUse: "id" });
+    delete claims.client_id;
+    delete claims.scope;
+    return { ...claims, aud: audience, "cognito:username": "alice" };
+  };
+
+  test("accepts an ID token issued to a sign-in client", async () => {
+    const response = await idTokenHandler(ok, "webclient")(apiEvent({ method: "GET", resource: "/me", claims: idClaims("webclient") }));
+    expect(response.statusCode).toBe(200);
+  });
+
+  test("fails with 403 for an access token", async () => {
+    const claims = tokenClaims({ sub: "u", username: "u", clientId: "webclient", scopes: ["s/a"] });
+    expect((await idTokenHandler(ok, "webclient")(apiEvent({ method: "GET", resource: "/me", claims }))).statusCode).toBe(403);
+  });
+
+  test("fails with 403 for an ID token of another client, and when no audience is configured", async () => {
+    expect((await idTokenHandler(ok, "webclient")(apiEvent({ method: "GET", resource: "/me", claims: idClaims("other") }))).statusCode).toBe(403);
+    expect((await idTokenHandler(ok, "")(apiEvent({ method: "GET", resource: "/me", claims: idClaims("webclient") }))).statusCode).toBe(403);
+  });
+
+  test("reads the user and client from an ID token's claims", () => {
+    expect(callerFrom(apiEvent({ method: "GET", resource: "/me", claims: idClaims("webclient") }))).toMatchObject({ username: "alice", clientId: "webclient", tokenUse: "id", isMachine: false });
   });
 });

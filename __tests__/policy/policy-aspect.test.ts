@@ -55,6 +55,12 @@ describe("PolicyAspect", () => {
       path: "dev/api/method_GET_me",
       suppressedBecause: "accepts ID tokens: legacy mobile app until 2027",
     });
+    const json = JSON.parse(Testing.synth(stack));
+    const me = Object.values(json.resource.aws_lambda_function as Record<string, any>).find((fn) => fn.function_name === "notes-dev-me");
+    expect(me.environment.variables.ID_TOKEN_AUDIENCES).toMatch(/^\$\{aws_cognito_user_pool_client\.auth_client-web_[0-9A-F]+\.id\}$/);
+    expect(me.environment.variables.REQUIRED_SCOPES).toBeUndefined();
+    const method = Object.values(json.resource.aws_api_gateway_method as Record<string, any>).find((candidate) => candidate.authorization === "COGNITO_USER_POOLS" && candidate.authorization_scopes === undefined);
+    expect(method).toBeDefined();
   });
 
   test("evaluating twice records each finding once", () => {

@@ -41,11 +41,12 @@ export function callerFrom(event: APIGatewayProxyEvent): Caller | undefined {
   if (!claims) return undefined;
   const sub = stringClaim(claims, "sub");
   if (!sub) return undefined;
-  const username = stringClaim(claims, "username");
+  // Access tokens name the user `username` and the client `client_id`; ID tokens `cognito:username` and `aud`.
+  const username = stringClaim(claims, "username") ?? stringClaim(claims, "cognito:username");
   return {
     sub,
     username,
-    clientId: stringClaim(claims, "client_id"),
+    clientId: stringClaim(claims, "client_id") ?? stringClaim(claims, "aud"),
     tokenUse: stringClaim(claims, "token_use"),
     scopes: parseScopes(stringClaim(claims, "scope")),
     groups: parseGroups(stringClaim(claims, "cognito:groups")),

@@ -40,6 +40,22 @@ export function scopedHandler(run: ScopedImplementation, requiredScopes = proces
     });
 }
 
+/**
+ * For a route that opted into ID tokens (`acceptIdToken` in the route table): only an ID token
+ * issued to one of the pool's sign-in clients passes; fails closed without the audiences.
+ */
+export function idTokenHandler(run: ScopedImplementation, audiences = process.env.ID_TOKEN_AUDIENCES): ApiHandler {
+  const accepted = (audiences ?? "").split(",").filter((audience) => audience !== "");
+  return (event) =>
+    answering(event, async () => {
+      const caller = callerFrom(event);
+      if (!caller) throw new HttpError(401, "unauthorized");
+      if (caller.tokenUse !== "id") throw new HttpError(403, "an ID token is required");
+      if (!caller.clientId || !accepted.includes(caller.clientId)) throw new HttpError(403, "the token was issued to another client");
+      return run(event, caller);
+    });
+}
+
 /** Writes belong to a user: a machine (client_credentials) token may only read. */
 export function requireUser(caller: Caller): void {
   if (caller.isMachine) throw new HttpError(403, "a user token is required to change notes");

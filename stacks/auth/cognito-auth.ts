@@ -23,12 +23,14 @@ export class CognitoAuth extends Construct {
   readonly domain: CognitoUserPoolDomain;
   private readonly identifier: string;
   private readonly region: string;
+  private readonly definitions: readonly AppClientDefinition[];
 
   constructor(scope: Construct, id: string, props: CognitoAuthProps) {
     super(scope, id);
     const { auth } = props;
     this.identifier = auth.resourceServerIdentifier;
     this.region = props.region;
+    this.definitions = props.clients;
 
     this.userPool = new CognitoUserPool(this, "user-pool", {
       name: `${props.name}-users`,
@@ -74,6 +76,11 @@ export class CognitoAuth extends Construct {
       // 1 = the classic hosted UI, which needs no branding resource; 2 (managed login) does.
       managedLoginVersion: 1,
     });
+  }
+
+  /** Ids of the clients whose users get ID tokens: sign-in (`code`) clients that ask for `openid`. */
+  get idTokenClientIds(): string[] {
+    return this.definitions.filter((definition) => definition.flows.includes("code") && definition.scopes.includes("openid")).map((definition) => this.clients.get(definition.name)!.id);
   }
 
   /** The full scope string a method lists and a client asks for: `<identifier>/<name>`. */
