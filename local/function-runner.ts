@@ -23,6 +23,7 @@ export class FunctionRunner {
   private ready?: Promise<void>;
   private readonly pending = new Map<string, Pending>();
   private readonly entry: string;
+  private readonly exportName: string;
 
   constructor(
     private readonly fn: LocalFunction,
@@ -39,8 +40,6 @@ export class FunctionRunner {
     this.entry = path.join(extractTo, `${file}.js`);
     this.exportName = exportName ?? "handler";
   }
-
-  private readonly exportName: string;
 
   private start(): Promise<void> {
     const child = fork(path.join(__dirname, "function-host.js"), [this.entry, this.exportName], {

@@ -19,6 +19,17 @@ export function publicHandler(run: (event: APIGatewayProxyEvent) => Promise<APIG
   return (event) => answering(event, () => run(event));
 }
 
+/** Runs `run` for a caller the authorizer let through, once `admit` has not refused them. */
+function callerHandler(run: ScopedImplementation, admit: (caller: Caller) => void): ApiHandler {
+  return (event) =>
+    answering(event, async () => {
+      const caller = callerFrom(event);
+      if (!caller) throw new HttpError(401, "unauthorized");
+      admit(caller);
+      return run(event, caller);
+    });
+}
+
 /**
  * Defense in depth: the gateway already checked the token, but a handler behind a misconfigured
  * method must still refuse ID tokens and tokens without its scope. Fails closed when the
@@ -26,18 +37,14 @@ export function publicHandler(run: (event: APIGatewayProxyEvent) => Promise<APIG
  */
 export function scopedHandler(run: ScopedImplementation, requiredScopes = process.env.REQUIRED_SCOPES): ApiHandler {
   const accepted = (requiredScopes ?? "").split(" ").filter((scope) => scope !== "");
-  return (event) =>
-    answering(event, async () => {
-      const caller = callerFrom(event);
-      if (!caller) throw new HttpError(401, "unauthorized");
-      if (caller.tokenUse !== "access") throw new HttpError(403, "an access token is required");
-      if (accepted.length === 0) {
-        console.error(JSON.stringify({ message: "REQUIRED_SCOPES is not set: refusing every call" }));
-        throw new HttpError(403, "insufficient scope");
-      }
-      if (!accepted.some((scope) => caller.scopes.includes(scope))) throw new HttpError(403, "insufficient scope");
-      return run(event, caller);
-    });
+  return callerHandler(run, (caller) => {
+    if (caller.tokenUse !== "access") throw new HttpError(403, "an access token is required");
+    if (accepted.length === 0) {
+      console.error(JSON.stringify({ message: "REQUIRED_SCOPES is not set: refusing every call" }));
+      throw new HttpError(403, "insufficient scope");
+    }
+    if (!accepted.some((scope) => caller.scopes.includes(scope))) throw new HttpError(403, "insufficient scope");
+  });
 }
 
 /**
@@ -46,14 +53,10 @@ export function scopedHandler(run: ScopedImplementation, requiredScopes = proces
  */
 export function idTokenHandler(run: ScopedImplementation, audiences = process.env.ID_TOKEN_AUDIENCES): ApiHandler {
   const accepted = (audiences ?? "").split(",").filter((audience) => audience !== "");
-  return (event) =>
-    answering(event, async () => {
-      const caller = callerFrom(event);
-      if (!caller) throw new HttpError(401, "unauthorized");
-      if (caller.tokenUse !== "id") throw new HttpError(403, "an ID token is required");
-      if (!caller.clientId || !accepted.includes(caller.clientId)) throw new HttpError(403, "the token was issued to another client");
-      return run(event, caller);
-    });
+  return callerHandler(run, (caller) => {
+    if (caller.tokenUse !== "id") throw new HttpError(403, "an ID token is required");
+    if (!caller.clientId || !accepted.includes(caller.clientId)) throw new HttpError(403, "the token was issued to another client");
+  });
 }
 
 /** Writes belong to a user: a machine (client_credentials) token may only read. */
