@@ -12,16 +12,10 @@ const freshFolder = () => fs.mkdtempSync(path.join(os.tmpdir(), "notes-app-"));
 const broken = (config: EnvironmentConfig, domainPrefix: string): EnvironmentConfig => ({ ...config, auth: { ...config.auth, domainPrefix } });
 
 describe("NotesApp", () => {
-  const savedBucket = process.env.STATE_BUCKET;
-  beforeAll(() => delete process.env.STATE_BUCKET);
-  afterAll(() => {
-    if (savedBucket !== undefined) process.env.STATE_BUCKET = savedBucket;
-  });
-
   test("fails when any environment is misconfigured, reporting all of them, and writes nothing", () => {
     // GIVEN
     const outdir = freshFolder();
-    const app = new NotesApp({ outdir });
+    const app = new NotesApp({ outdir, env: {} });
     // WHEN
     let error: unknown;
     try {
@@ -41,7 +35,7 @@ describe("NotesApp", () => {
 
   test("fails when a stack has an unsuppressed policy error, before writing any stack", () => {
     const outdir = freshFolder();
-    const app = new NotesApp({ outdir, log: () => undefined });
+    const app = new NotesApp({ outdir, log: () => undefined, env: {} });
     const [, prod] = app.addEnvironments([environments.dev, environments.prod]) as [NotesApiStack, NotesApiStack];
     prod.api.stage.deployment.addOverride("lifecycle.create_before_destroy", false);
     expect(() => app.synth()).toThrow(PolicyError);
@@ -52,7 +46,7 @@ describe("NotesApp", () => {
   test("writes the Terraform and the auth matrix of every stack, and prints warnings and suppressions", () => {
     const outdir = freshFolder();
     const lines: string[] = [];
-    const app = new NotesApp({ outdir, log: (line) => lines.push(line) });
+    const app = new NotesApp({ outdir, log: (line) => lines.push(line), env: {} });
     app.addEnvironments([environments.dev, environments.prod]);
     app.synth();
     const files = listFiles(outdir);

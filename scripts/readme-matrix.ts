@@ -14,7 +14,8 @@ const END = "<!-- /auth-matrix:dev -->";
 export function devMatrixMarkdown(): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "readme-matrix-"));
   try {
-    const app = new NotesApp({ outdir, log: () => undefined });
+    // The README documents the default: local state, whatever this shell's STATE_BUCKET says.
+    const app = new NotesApp({ outdir, log: () => undefined, env: {} });
     app.addEnvironments([environments.dev]);
     app.synth();
     const markdown = fs.readFileSync(path.join(outdir, "stacks", "dev", AUTH_MATRIX_MARKDOWN), "utf8");

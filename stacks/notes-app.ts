@@ -20,6 +20,8 @@ export class PolicyError extends Error {
 export interface NotesAppOptions extends AppConfig {
   /** Where warnings and suppressions are printed. @default process.stderr */
   readonly log?: (line: string) => void;
+  /** Environment variables that may name the state bucket (`STATE_BUCKET`). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -28,10 +30,12 @@ export interface NotesAppOptions extends AppConfig {
  */
 export class NotesApp extends App {
   private readonly log: (line: string) => void;
+  private readonly env: NodeJS.ProcessEnv;
 
   constructor(options: NotesAppOptions = {}) {
     super(options);
     this.log = options.log ?? ((line) => process.stderr.write(line + "\n"));
+    this.env = options.env ?? process.env;
   }
 
   /** One stack per environment; the guard's findings of all environments are thrown together. */
@@ -40,7 +44,7 @@ export class NotesApp extends App {
     const stacks: NotesApiStack[] = [];
     for (const config of configs) {
       try {
-        stacks.push(new NotesApiStack(this, config.name, { config }));
+        stacks.push(new NotesApiStack(this, config.name, { config, env: this.env }));
       } catch (error) {
         if (!(error instanceof GuardError)) throw error;
         findings.push(...error.findings);

@@ -7,12 +7,9 @@ import type { AuthMatrix } from "../../stacks/matrix/auth-matrix";
 import { NotesApp } from "../../stacks/notes-app";
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-matrix-"));
-const app = new NotesApp({ outdir, log: () => undefined });
-const savedBucket = process.env.STATE_BUCKET;
-delete process.env.STATE_BUCKET;
+const app = new NotesApp({ outdir, log: () => undefined, env: {} });
 app.addEnvironments([environments.dev]);
 app.synth();
-if (savedBucket !== undefined) process.env.STATE_BUCKET = savedBucket;
 const matrix = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/dev/auth-matrix.json"), "utf8")) as AuthMatrix;
 const markdown = fs.readFileSync(path.join(outdir, "stacks/dev/auth-matrix.md"), "utf8");
 
