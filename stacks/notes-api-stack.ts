@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ScopedRestApi } from "./api/scoped-rest-api";
-import { handlerSlug } from "./api/route-paths";
+import { functionNameFor, handlerSlug } from "./api/route-paths";
 import { notesRoutes, type Route } from "./api/routes";
 import { CognitoAuth } from "./auth/cognito-auth";
 import { notesClients, notesScopes, type AppClientDefinition, type ScopeDefinition } from "./auth/clients";
@@ -65,7 +65,7 @@ export class NotesApiStack extends CheckedStack {
       functions.set(
         route.handler,
         new NodeFunction(this, `fn-${slug}`, {
-          functionName: `${name}-${slug}`,
+          functionName: functionNameFor(config, route.handler),
           handler: route.handler,
           memoryMb: config.functions.memoryMb,
           timeoutSeconds: config.functions.timeoutSeconds,

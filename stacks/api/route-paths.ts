@@ -49,3 +49,13 @@ export function routeId(route: Route): string {
 export function handlerSlug(handler: string): string {
   return handler.replace(/[^A-Za-z0-9]+/g, "-");
 }
+
+/** The Lambda function of a route's handler: `<namePrefix>-<environment>-<handler slug>`. */
+export function functionNameFor(environment: { readonly namePrefix: string; readonly name: string }, handler: string): string {
+  return `${environment.namePrefix}-${environment.name}-${handlerSlug(handler)}`;
+}
+
+/** The execution role of a function. */
+export function roleNameFor(functionName: string): string {
+  return `${functionName}-role`;
+}

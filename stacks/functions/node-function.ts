@@ -5,6 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../iam/policy-document";
+import { roleNameFor } from "../api/route-paths";
 import { suppress } from "../policy/suppressions";
 import { bundleFunction, type FunctionBundle } from "./bundle";
 
@@ -48,7 +49,7 @@ export class NodeFunction extends Construct {
     });
 
     this.role = new IamRole(this, "role", {
-      name: `${props.functionName}-role`,
+      name: roleNameFor(props.functionName),
       assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
     });
 

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { handlerSlug, pathSegments } from "../api/route-paths";
+import { functionNameFor, pathSegments, roleNameFor } from "../api/route-paths";
 import type { HttpMethod, Route } from "../api/routes";
 import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from "../auth/clients";
 import type { EnvironmentConfig } from "../config";
@@ -267,7 +267,7 @@ function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], r
     report("config.functions", "timeoutSeconds", functions.timeoutSeconds, "a whole number of seconds from 1 to 900");
   }
   for (const route of routes) {
-    const roleName = `${config.namePrefix}-${config.name}-${handlerSlug(route.handler)}-role`;
+    const roleName = roleNameFor(functionNameFor(config, route.handler));
     if (roleName.length > limits.NAME_MAX) {
       report(routeLabel(route), "handler", route.handler, `makes the role name '${roleName}' ${roleName.length} characters; IAM allows ${limits.NAME_MAX}`);
     }
