@@ -9,6 +9,15 @@ export type InvokeOutcome =
   | { readonly ok: true; readonly result: unknown }
   | { readonly ok: false; readonly reason: "error" | "timeout"; readonly detail: string };
 
+/** Unpacks a function's zip into `folder` (emptied first) and returns its entries. */
+export function extractZip(zipPath: string, folder: string): Record<string, Uint8Array> {
+  const entries = unzipSync(fs.readFileSync(zipPath));
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(folder, { recursive: true });
+  for (const [name, bytes] of Object.entries(entries)) fs.writeFileSync(path.join(folder, name), bytes);
+  return entries;
+}
+
 interface Pending {
   resolve(outcome: InvokeOutcome): void;
   timer: NodeJS.Timeout;
@@ -31,11 +40,7 @@ export class FunctionRunner {
     extractTo: string,
     private readonly extraEnvironment: Readonly<Record<string, string>>,
   ) {
-    fs.rmSync(extractTo, { recursive: true, force: true });
-    fs.mkdirSync(extractTo, { recursive: true });
-    for (const [name, bytes] of Object.entries(unzipSync(fs.readFileSync(fn.zipPath)))) {
-      fs.writeFileSync(path.join(extractTo, name), bytes);
-    }
+    extractZip(fn.zipPath, extractTo);
     const [file, exportName] = fn.handler.split(".");
     this.entry = path.join(extractTo, `${file}.js`);
     this.exportName = exportName ?? "handler";

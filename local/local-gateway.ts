@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { apiEvent } from "./api-event";
 import { LocalCognitoAuthorizer, type AuthorizerDecision } from "./cognito-authorizer";
-import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "./dynamodb";
+import { createTablesFromTerraform, localSdkEnvironment, startLocalDynamo, type LocalDynamo } from "./dynamodb";
 import { FunctionRunner } from "./function-runner";
 import { LocalIssuer } from "./local-issuer";
 import type { LocalClient, LocalMethod, StackModel } from "./stack-model";
@@ -130,13 +130,7 @@ export class LocalGateway {
     this.credentials = this.loadClients();
     this.authorizer = new LocalCognitoAuthorizer(this.issuerInstance, this.credentials.map((client) => client.clientId));
     this.routes = model.methods.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
-    const sdkEnvironment = {
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamo.endpoint,
-      AWS_REGION: model.region,
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    };
+    const sdkEnvironment = localSdkEnvironment(this.dynamo.endpoint, model.region);
     for (const fn of model.functions.values()) {
       this.runners.set(fn.name, new FunctionRunner(fn, path.join(dataDir, "functions", model.stack, fn.name), sdkEnvironment));
     }

@@ -5,17 +5,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { unzipSync } from "fflate";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { environments } from "../environments";
 import { apiEvent, tokenClaims } from "../local/api-event";
-import { createTablesFromTerraform, startLocalDynamo } from "../local/dynamodb";
-import { functionEnvironment } from "../local/function-env";
-import { readStackConfig, resourcesOf } from "../local/terraform-config";
-import { handlerSlug } from "../stacks/api/route-paths";
+import { createTablesFromTerraform, localSdkEnvironment, startLocalDynamo } from "../local/dynamodb";
+import { extractZip } from "../local/function-runner";
+import { synthesizeLocalStack } from "../local/local-stack";
+import { functionNameFor, handlerSlug } from "../stacks/api/route-paths";
 import { notesRoutes, type Route } from "../stacks/api/routes";
 import { BUILD_DIR, PROJECT_ROOT } from "../stacks/functions/bundle";
-import { NotesApp } from "../stacks/notes-app";
 import { copyProject, differingFiles, gitCommit, removeFolder, synthIn } from "./project-copy";
 
 /** Budgets from the benchmark issue; a broken one makes the run exit non-zero. */
@@ -148,13 +146,10 @@ const BENCH_OWNER = "0b5e7f6a-3c1d-4e2f-9a8b-7c6d5e4f3a21";
 async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor: Stats }> {
   process.stderr.write(`bench: bundles and cold starts (${COLD_START_RUNS} fresh processes per function)\n`);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-functions-"));
-  const app = new NotesApp({ outdir, log: () => undefined });
-  app.addEnvironments([environments.dev]);
-  app.synth();
-  const tf = readStackConfig(outdir, "dev");
+  const { model, terraform } = synthesizeLocalStack("dev", outdir);
   const dynamo = await startLocalDynamo();
-  await createTablesFromTerraform(dynamo.client, tf);
-  const tableName = String(resourcesOf(tf, "aws_dynamodb_table")[0]!.config.name);
+  await createTablesFromTerraform(dynamo.client, terraform);
+  const tableName = model.tables[0]!;
   const seedNote = async () => {
     const id = randomUUID();
     const now = new Date().toISOString();
@@ -168,28 +163,16 @@ async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor:
   };
 
   const figures: FunctionFigures[] = [];
-  const sdkEnv = {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: environments.dev.region,
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  };
+  const sdkEnv = localSdkEnvironment(dynamo.endpoint, model.region);
   let floor: Stats;
   try {
     floor = await sdkFloor(sdkEnv, tableName);
     for (const route of notesRoutes) {
-      const functionName = `${environments.dev.namePrefix}-${environments.dev.name}-${handlerSlug(route.handler)}`;
-      const lambda = resourcesOf(tf, "aws_lambda_function").find((entry) => entry.config.function_name === functionName)!;
-      const zipBytes = fs.readFileSync(path.join(outdir, "stacks", "dev", String(lambda.config.filename)));
-      const entries = unzipSync(zipBytes);
+      const fn = model.functions.get(functionNameFor(environments.dev, route.handler))!;
       // Inside the project, so the bundle's external @aws-sdk/* resolves as the runtime's would.
       const folder = path.join(BUILD_DIR, "..", "bench", handlerSlug(route.handler));
-      fs.rmSync(folder, { recursive: true, force: true });
-      fs.mkdirSync(folder, { recursive: true });
-      for (const [name, bytes] of Object.entries(entries)) fs.writeFileSync(path.join(folder, name), bytes);
-
-      const env = { ...functionEnvironment(tf, functionName), ...sdkEnv };
+      const entries = extractZip(fn.zipPath, folder);
+      const env = { ...fn.environment, ...sdkEnv };
       const totals: number[] = [];
       const loads: number[] = [];
       let status = 0;
@@ -206,7 +189,7 @@ async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor:
       figures.push({
         handler: route.handler,
         bundleBytes: entries["index.js"]!.byteLength,
-        zipBytes: zipBytes.byteLength,
+        zipBytes: fs.statSync(fn.zipPath).size,
         coldStart: stats(totals),
         loadMedianMs: stats(loads).median,
         status,
