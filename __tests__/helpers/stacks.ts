@@ -4,7 +4,7 @@ import { Testing } from "cdktf";
 import { environments } from "../../environments";
 import { NotesApiStack, type NotesApiStackProps } from "../../stacks/notes-api-stack";
 import type { EnvironmentConfig } from "../../stacks/config";
-import type { TerraformJson } from "../../local/terraform-config";
+import { resourcesOf, type TerraformJson } from "../../local/terraform-config";
 
 export interface SynthesizedStack {
   readonly stack: NotesApiStack;
@@ -24,7 +24,7 @@ export function synthNotesStack(props: Partial<NotesApiStackProps> = {}, environ
 
 /** The configurations of every resource of one type. */
 export function configsOf(json: TerraformJson, type: string): Array<Record<string, any>> {
-  return Object.values(json.resource?.[type] ?? {});
+  return resourcesOf(json, type).map((entry) => entry.config);
 }
 
 /** The one resource of a type whose `attribute` equals `value`; fails when there is not exactly one. */
