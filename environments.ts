@@ -2,6 +2,8 @@ import type { BootstrapConfig, EnvironmentConfig } from "./stacks/config";
 
 const shared = {
   region: "eu-west-1",
+  // Replace with your account ids: Terraform refuses to run with credentials of another account.
+  accountId: "111122223333",
   namePrefix: "notes",
   functions: { memoryMb: 256, timeoutSeconds: 10 },
 } as const;
@@ -60,6 +62,7 @@ export const environments: Record<"dev" | "prod", EnvironmentConfig> = {
 /** Applied once per account by an administrator: `npm run deploy -- bootstrap`. */
 export const bootstrap: BootstrapConfig = {
   region: shared.region,
+  accountId: shared.accountId,
   namePrefix: shared.namePrefix,
   githubRepository: "example-org/notes-api",
   stateBucket: "example-org-notes-terraform-state",

@@ -16,13 +16,13 @@ describe("synth output", () => {
   test("is byte-identical from two checkouts in different folders and time zones", () => {
     // THEN every file is the same, zips included
     const files = listFiles(path.join(first, "cdktf.out"));
-    expect(files.filter((file) => file.endsWith("cdk.tf.json"))).toEqual(["stacks/bootstrap/cdk.tf.json", "stacks/dev/cdk.tf.json", "stacks/prod/cdk.tf.json"]);
+    expect(files.filter((file) => file.endsWith("cdk.tf.json"))).toEqual(["stacks/bootstrap/cdk.tf.json", "stacks/dev-data/cdk.tf.json", "stacks/dev/cdk.tf.json", "stacks/prod-data/cdk.tf.json", "stacks/prod/cdk.tf.json"]);
     expect(files.filter((file) => file.endsWith(".zip"))).toHaveLength(14);
     expect(differingFiles(path.join(first, "cdktf.out"), path.join(second, "out-elsewhere"))).toEqual([]);
   });
 
   test("holds no absolute path of the machine it ran on", () => {
-    for (const stack of ["bootstrap", "dev", "prod"]) {
+    for (const stack of ["bootstrap", "dev", "dev-data", "prod", "prod-data"]) {
       const text = fs.readFileSync(path.join(first, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8");
       expect(text).not.toContain(first);
       expect(text).not.toContain("/tmp/");

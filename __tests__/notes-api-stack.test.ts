@@ -3,25 +3,31 @@ import { environments } from "../environments";
 import { referenceTo, synthNotesStack } from "./helpers/stacks";
 
 const dev = synthNotesStack();
-const outputs = (dev.json as { output: Record<string, { value: unknown; sensitive?: boolean }> }).output;
-const poolId = referenceTo(dev.json, "aws_cognito_user_pool", "name", "notes-dev-users", "id");
-const hostedUi = `${referenceTo(dev.json, "aws_cognito_user_pool_domain", "domain", "notes-example-dev", "domain")}.auth.eu-west-1.amazoncognito.com`;
+type Outputs = Record<string, { value: unknown; sensitive?: boolean }>;
+const apiOutputs = (dev.json as { output: Outputs }).output;
+const outputs = (dev.data.json as { output: Outputs }).output;
+const poolId = referenceTo(dev.data.json, "aws_cognito_user_pool", "name", "notes-dev-users", "id");
+const hostedUi = `${referenceTo(dev.data.json, "aws_cognito_user_pool_domain", "domain", "notes-example-dev", "domain")}.auth.eu-west-1.amazoncognito.com`;
+const remoteState = (dev.json.data?.terraform_remote_state ?? {}) as Record<string, { backend: string; config: Record<string, unknown> }>;
 
 describe("NotesApiStack", () => {
-  test("outputs what a client needs to get a token and call the API", () => {
-    expect(Object.keys(outputs).sort()).toEqual(
-      [
-        "api_url",
-        "authorize_endpoint",
-        "hosted_ui_domain",
-        "issuer",
-        "jwks_url",
-        "reporting_client_id",
-        "scopes",
-        "token_endpoint",
-        "user_pool_id",
-        "web_client_id",
-      ].sort(),
+  test("keeps the stateful resources in the environment's data stack, read through remote state", () => {
+    expect(Object.keys(dev.json.resource!).filter((type) => /cognito|dynamodb/.test(type))).toEqual([]);
+    expect(Object.keys(dev.data.json.resource!).sort()).toEqual([
+      "aws_cognito_resource_server",
+      "aws_cognito_user_pool",
+      "aws_cognito_user_pool_client",
+      "aws_cognito_user_pool_domain",
+      "aws_dynamodb_table",
+    ]);
+    expect(Object.values(remoteState)).toEqual([expect.objectContaining({ backend: "local", config: { path: "../../../terraform.dev-data.tfstate" } })]);
+  });
+
+  test("the data stack outputs what a client needs to get a token; the API stack its URL", () => {
+    expect(Object.keys(apiOutputs)).toEqual(["api_url"]);
+    const declared = Object.keys(outputs).filter((name) => !name.startsWith("cross-stack-output-"));
+    expect(declared.sort()).toEqual(
+      ["authorize_endpoint", "hosted_ui_domain", "issuer", "jwks_url", "reporting_client_id", "scopes", "token_endpoint", "user_pool_id", "web_client_id"].sort(),
     );
   });
 
@@ -42,15 +48,19 @@ describe("NotesApiStack", () => {
   });
 
   test("client ids and the API URL come from the resources", () => {
-    expect(outputs.web_client_id!.value).toBe(referenceTo(dev.json, "aws_cognito_user_pool_client", "name", "notes-dev-web", "id"));
-    expect(outputs.reporting_client_id!.value).toBe(referenceTo(dev.json, "aws_cognito_user_pool_client", "name", "notes-dev-reporting", "id"));
-    expect(outputs.api_url!.value).toBe(referenceTo(dev.json, "aws_api_gateway_stage", "stage_name", "dev", "invoke_url"));
+    expect(outputs.web_client_id!.value).toBe(referenceTo(dev.data.json, "aws_cognito_user_pool_client", "name", "notes-dev-web", "id"));
+    expect(outputs.reporting_client_id!.value).toBe(referenceTo(dev.data.json, "aws_cognito_user_pool_client", "name", "notes-dev-reporting", "id"));
+    expect(apiOutputs.api_url!.value).toBe(referenceTo(dev.json, "aws_api_gateway_stage", "stage_name", "dev", "invoke_url"));
   });
 
-  test("the provider targets the configured region with default tags", () => {
-    expect(dev.synthesized).toHaveProviderWithProperties(AwsProvider, {
+  test.each([
+    ["API", dev.synthesized],
+    ["data", dev.data.synthesized],
+  ])("the %s stack's provider targets the configured region and account, with default tags", (_name, synthesized) => {
+    expect(synthesized).toHaveProviderWithProperties(AwsProvider, {
       region: "eu-west-1",
-      default_tags: [{ tags: environments.dev.tags }],
+      allowed_account_ids: [environments.dev.accountId],
+      default_tags: [{ tags: { ...environments.dev.tags, "deploy-environment": "notes-dev" } }],
     });
   });
 });

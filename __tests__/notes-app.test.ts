@@ -53,7 +53,7 @@ describe("NotesApp", () => {
     for (const stack of ["dev", "prod"]) {
       expect(files).toEqual(expect.arrayContaining([`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/auth-matrix.json`, `stacks/${stack}/auth-matrix.md`]));
     }
-    expect(lines).toContain("policy warning COG2 at dev/auth/user-pool: the user pool does not require MFA [mfa_configuration=OPTIONAL]");
+    expect(lines).toContain("policy warning COG2 at dev-data/auth/user-pool: the user pool does not require MFA [mfa_configuration=OPTIONAL]");
     expect(lines.filter((line) => line.startsWith("policy suppressed APIG4 at"))).toHaveLength(2);
     expect(lines.some((line) => line.startsWith("policy error"))).toBe(false);
   });

@@ -3,7 +3,7 @@ import { bootstrap, environments } from "../environments";
 import { PROJECT_ROOT } from "../stacks/functions/bundle";
 import { NotesApp } from "../stacks/notes-app";
 import { readStackModel, type StackModel } from "./stack-model";
-import { readStackConfig, type TerraformJson } from "./terraform-config";
+import { readEnvironmentConfig, type TerraformJson } from "./terraform-config";
 
 export const LOCAL_DATA_DIR = path.join(PROJECT_ROOT, ".local");
 
@@ -19,6 +19,6 @@ export function synthesizeLocalStack(stack: string, outdir = path.join(PROJECT_R
   app.addEnvironments(Object.values(environments));
   app.addBootstrap(bootstrap);
   app.synth();
-  const terraform = readStackConfig(outdir, stack);
+  const terraform = readEnvironmentConfig(outdir, stack);
   return { terraform, model: readStackModel(terraform, stack, path.join(outdir, "stacks", stack)) };
 }

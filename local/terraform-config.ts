@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { dataStackName } from "../stacks/notes-data-stack";
 
 /** The parts of a synthesized `cdk.tf.json` the local tools read. */
 export interface TerraformJson {
@@ -17,6 +18,20 @@ export function readStackConfig(outdir: string, stack: string): TerraformJson {
   const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
   if (!fs.existsSync(file)) throw new Error(`no synthesized stack '${stack}': ${file} does not exist`);
   return JSON.parse(fs.readFileSync(file, "utf8")) as TerraformJson;
+}
+
+/**
+ * An environment as one configuration: its API stack with the resources of its data stack
+ * (Cognito, tables) merged in, as the local gateway serves them together.
+ */
+export function readEnvironmentConfig(outdir: string, stack: string): TerraformJson {
+  const api = readStackConfig(outdir, stack);
+  const data = readStackConfig(outdir, dataStackName(stack));
+  const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const part of [data, api]) {
+    for (const [type, entries] of Object.entries(part.resource ?? {})) resource[type] = { ...resource[type], ...entries };
+  }
+  return { ...api, resource, output: { ...data.output, ...api.output } };
 }
 
 export function resourcesOf(tf: TerraformJson, type: string): TerraformResourceEntry[] {

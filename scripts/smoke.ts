@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { dataStackName } from "../stacks/notes-data-stack";
 import { parseArgs } from "node:util";
 import { environments } from "../environments";
 import { LocalGateway } from "../local/local-gateway";
@@ -86,9 +87,11 @@ export async function runSmoke(target: SmokeTarget): Promise<SmokeCheck[]> {
 function outputsOf(file: string, stack: string): Record<string, unknown> {
   if (!fs.existsSync(file)) throw new Error(`no outputs file ${file}: write it with npm run deploy -- ${stack} --outputs-file ${path.basename(file)}`);
   const all = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, Record<string, unknown>>;
-  const outputs = all[stack];
-  if (!outputs) throw new Error(`${file} has no outputs for stack '${stack}' (has: ${Object.keys(all).join(", ")})`);
-  return outputs;
+  const [outputs, data] = [all[stack], all[dataStackName(stack)]];
+  if (!outputs || !data) {
+    throw new Error(`${file} needs the outputs of stacks '${stack}' and '${dataStackName(stack)}' (has: ${Object.keys(all).join(", ")})`);
+  }
+  return { ...data, ...outputs };
 }
 
 /** cdktf writes output names as declared or camelCased, depending on the version. */

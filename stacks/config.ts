@@ -4,6 +4,12 @@ export interface EnvironmentConfig {
   readonly name: string;
   /** AWS region of every resource. */
   readonly region: string;
+  /**
+   * The 12-digit AWS account the stack belongs to. Terraform refuses to plan or apply with
+   * credentials of any other account (the provider's `allowed_account_ids`), and IAM policies
+   * name it instead of a wildcard.
+   */
+  readonly accountId: string;
   /** Prefix of every resource name; `<prefix>-<name>-...`. */
   readonly namePrefix: string;
   readonly auth: AuthConfig;
@@ -39,11 +45,33 @@ export interface AuthConfig {
   /** Refuse to delete the user pool (`deletion_protection = ACTIVE`). */
   readonly deletionProtection: boolean;
   /**
+   * Terraform refuses any plan that destroys the user pool (`lifecycle.prevent_destroy`), on top of
+   * Cognito's own deletion protection: a replacement forced by a changed setting stops at plan time.
+   * @default - the value of `deletionProtection`
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * How Cognito sends email (verification codes, temporary passwords). Cognito's default sender
+   * has a small daily quota, below what production needs (Cognito API reference, EmailConfigurationType).
+   * @default - Cognito's default sender; the policy pack warns (COG-EMAIL) where MFA is required
+   */
+  readonly email?: SesEmailConfig;
+  /**
    * Cognito feature plan.
    * @default "ESSENTIALS" - the API default, stated explicitly so a plan never shows a surprise
    */
   readonly userPoolTier?: "LITE" | "ESSENTIALS" | "PLUS";
   readonly tokenValidity: TokenValidity;
+}
+
+/** Email through Amazon SES (`email_sending_account = DEVELOPER`): an identity verified in SES. */
+export interface SesEmailConfig {
+  /** ARN of the verified SES identity (address or domain), for example `arn:aws:ses:eu-west-1:111122223333:identity/example.com`. */
+  readonly sesIdentityArn: string;
+  /** The sender, for example `Notes <no-reply@example.com>`; its address must belong to the identity. */
+  readonly fromEmailAddress: string;
+  /** @default - none */
+  readonly replyToEmailAddress?: string;
 }
 
 export interface TokenValidity {
@@ -84,12 +112,20 @@ export interface FunctionsConfig {
 export interface DataConfig {
   /** Refuse to delete the notes table (`deletion_protection_enabled`). */
   readonly deletionProtection: boolean;
+  /**
+   * Terraform refuses any plan that destroys the table (`lifecycle.prevent_destroy`).
+   * @default - the value of `deletionProtection`
+   */
+  readonly preventDestroy?: boolean;
 }
 
 export interface StateConfig {
   readonly bucket: string;
-  /** @default `<namePrefix>/<name>.tfstate` */
-  readonly key?: string;
+  /**
+   * Folder of the environment's state objects: `<keyPrefix>/<stack>.tfstate` for its two stacks.
+   * @default - the environment's `namePrefix`
+   */
+  readonly keyPrefix?: string;
   /** @default - the environment's region */
   readonly region?: string;
 }
@@ -97,13 +133,19 @@ export interface StateConfig {
 /** The one-per-account stack an administrator applies before the first deploy. */
 export interface BootstrapConfig {
   readonly region: string;
+  /** The 12-digit AWS account; the provider refuses credentials of any other (`allowed_account_ids`). */
+  readonly accountId: string;
   /** Prefix of the app stacks' resource names; the apply role may only touch names with it. */
   readonly namePrefix: string;
   /** `owner/name` of the GitHub repository whose workflows may assume the roles. */
   readonly githubRepository: string;
   /** Globally unique name of the S3 bucket that keeps the app stacks' state. */
   readonly stateBucket: string;
-  /** GitHub environments the apply role trusts, one per app stack, for example `["dev", "prod"]`. */
+  /**
+   * One GitHub environment per app environment, named like it (`dev`, `prod`): each gets its own
+   * apply role, trusted only for jobs of that environment, that changes only that environment's
+   * resources and state.
+   */
   readonly deployEnvironments: readonly string[];
   /**
    * Create the GitHub OIDC provider; an account has at most one per URL.

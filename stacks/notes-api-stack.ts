@@ -1,20 +1,21 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ScopedRestApi } from "./api/scoped-rest-api";
 import { functionNameFor, handlerSlug } from "./api/route-paths";
 import { notesRoutes, type Route } from "./api/routes";
 import { CognitoAuth } from "./auth/cognito-auth";
 import { notesClients, notesScopes, type AppClientDefinition, type ScopeDefinition } from "./auth/clients";
 import type { EnvironmentConfig } from "./config";
-import { NotesTable } from "./data/notes-table";
 import { NodeFunction } from "./functions/node-function";
 import { checkAuthConfig } from "./guard/auth-guard";
 import { GuardError } from "./guard/guard-error";
 import { AuthMatrixFiles } from "./matrix/auth-matrix-files";
 import { buildAuthMatrix } from "./matrix/auth-matrix";
 import { CheckedStack } from "./policy/checked-stack";
+import { dataStackName, NotesDataStack } from "./notes-data-stack";
 import { configureBackend } from "./state/backend";
+import { environmentTags, functionBoundaryArn } from "./iam/deploy-environment";
+import { configureAwsProvider } from "./state/provider";
 
 export interface NotesApiStackProps {
   readonly config: EnvironmentConfig;
@@ -28,8 +29,13 @@ export interface NotesApiStackProps {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** One environment of the notes API: Cognito, the scoped REST API, its functions and table. */
+/**
+ * One environment of the notes API: the scoped REST API and its functions. It creates the
+ * environment's stateful stack (`<name>-data`: Cognito and the table) beside itself, and reads the
+ * pool's ARN and the client ids from it through remote state.
+ */
 export class NotesApiStack extends CheckedStack {
+  readonly data: NotesDataStack;
   readonly auth: CognitoAuth;
   readonly api: ScopedRestApi;
   readonly functions: ReadonlyMap<string, NodeFunction>;
@@ -46,17 +52,11 @@ export class NotesApiStack extends CheckedStack {
     const misconfigurations = checkAuthConfig({ config, routes, scopes, clients });
     if (misconfigurations.length) throw new GuardError(misconfigurations);
 
-    new AwsProvider(this, "aws", {
-      region: config.region,
-      defaultTags: config.tags ? [{ tags: { ...config.tags } }] : undefined,
-    });
-    configureBackend(this, config, props.env);
-
-    this.auth = new CognitoAuth(this, "auth", { name, region: config.region, auth: config.auth, scopes, clients });
-    const { table } = new NotesTable(this, "data", {
-      tableName: `${name}-notes`,
-      deletionProtection: config.data.deletionProtection,
-    });
+    configureAwsProvider(this, { ...config, tags: environmentTags(config) });
+    configureBackend(this, config, id, props.env);
+    this.data = new NotesDataStack(scope, dataStackName(id), { config, scopes, clients, env: props.env });
+    this.auth = this.data.auth;
+    const { table } = this.data;
 
     const functions = new Map<string, NodeFunction>();
     for (const route of routes) {
@@ -70,13 +70,14 @@ export class NotesApiStack extends CheckedStack {
           memoryMb: config.functions.memoryMb,
           timeoutSeconds: config.functions.timeoutSeconds,
           logRetentionDays: config.functions.logRetentionDays,
+          permissionsBoundary: functionBoundaryArn(config),
           environment: {
             ALLOWED_ORIGINS: config.api.corsAllowedOrigins.join(","),
             ...(route.scopes ? { REQUIRED_SCOPES: route.scopes.map((scope) => this.auth.scopeString(scope)).join(" ") } : {}),
             ...(route.acceptIdToken !== undefined ? { ID_TOKEN_AUDIENCES: this.auth.idTokenClientIds.join(",") } : {}),
-            ...(tableActions.length ? { TABLE_NAME: table.name } : {}),
+            ...(tableActions.length ? { TABLE_NAME: table.tableName } : {}),
           },
-          statements: tableActions.length ? [{ actions: tableActions, resources: [table.arn] }] : [],
+          statements: tableActions.length ? [{ actions: tableActions, resources: [table.tableArn] }] : [],
         }),
       );
     }
@@ -91,7 +92,7 @@ export class NotesApiStack extends CheckedStack {
       functionFor: (route) => functions.get(route.handler)!.function,
     });
 
-    this.outputs(scopes);
+    this.outputs();
     new AuthMatrixFiles(this, "auth-matrix", () =>
       buildAuthMatrix({
         stack: config.name,
@@ -100,29 +101,12 @@ export class NotesApiStack extends CheckedStack {
         scopes,
         clients,
         tokenValidity: config.auth.tokenValidity,
-        findings: this.policy.evaluate(this),
+        findings: [...this.data.policy.evaluate(this.data), ...this.policy.evaluate(this)],
       }),
     );
   }
 
-  private outputs(scopes: readonly ScopeDefinition[]): void {
-    const { auth } = this;
-    const hostedUi = `https://${auth.hostedUiDomain}`;
-    const values: Record<string, { value: string | string[]; description: string; sensitive?: boolean }> = {
-      api_url: { value: this.api.invokeUrl, description: "Invoke URL of the API stage" },
-      user_pool_id: { value: auth.userPool.id, description: "Cognito user pool id" },
-      issuer: { value: auth.issuer, description: "Token issuer (iss claim)" },
-      jwks_url: { value: `${auth.issuer}/.well-known/jwks.json`, description: "Keys that sign the pool's tokens" },
-      hosted_ui_domain: { value: auth.hostedUiDomain, description: "Hosted-UI domain" },
-      authorize_endpoint: { value: `${hostedUi}/oauth2/authorize`, description: "OAuth 2.0 authorization endpoint" },
-      token_endpoint: { value: `${hostedUi}/oauth2/token`, description: "OAuth 2.0 token endpoint" },
-      scopes: { value: scopes.map((scope) => auth.scopeString(scope.name)), description: "Full custom scope strings" },
-    };
-    for (const [clientName, client] of auth.clients) {
-      values[`${clientName}_client_id`] = { value: client.id, description: `App client id of '${clientName}'` };
-    }
-    for (const [outputName, output] of Object.entries(values)) {
-      new TerraformOutput(this, outputName, output);
-    }
+  private outputs(): void {
+    new TerraformOutput(this, "api_url", { value: this.api.invokeUrl, description: "Invoke URL of the API stage" });
   }
 }

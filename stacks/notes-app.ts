@@ -31,6 +31,7 @@ export interface NotesAppOptions extends AppConfig {
 export class NotesApp extends App {
   private readonly log: (line: string) => void;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly environments: EnvironmentConfig[] = [];
 
   constructor(options: NotesAppOptions = {}) {
     super(options);
@@ -51,12 +52,13 @@ export class NotesApp extends App {
       }
     }
     if (findings.length) throw new GuardError(findings);
+    this.environments.push(...configs);
     return stacks;
   }
 
-  /** The once-per-account bootstrap stack, named `bootstrap`. */
+  /** The once-per-account bootstrap stack, named `bootstrap`, for the environments added before it. */
   addBootstrap(config: BootstrapConfig): BootstrapStack {
-    return new BootstrapStack(this, "bootstrap", config);
+    return new BootstrapStack(this, "bootstrap", config, this.environments);
   }
 
   override synth(): void {

@@ -24,14 +24,17 @@ describe("ApiStage", () => {
     });
   });
 
-  test("the deployment waits for every method and integration", () => {
+  test("the deployment's references trigger hashes, in Terraform, every member's id, every integration's target and the authorizer's pools", () => {
     const [deployment] = configsOf(dev.json, "aws_api_gateway_deployment");
-    const dependsOn: string[] = deployment!.depends_on;
-    for (const type of ["aws_api_gateway_method", "aws_api_gateway_integration", "aws_api_gateway_gateway_response", "aws_api_gateway_authorizer"]) {
+    const references: string = deployment!.triggers.references;
+    expect(references).toMatch(/^\$\{sha1\(jsonencode\(\[.*\]\)\)\}$/);
+    for (const type of ["aws_api_gateway_resource", "aws_api_gateway_method", "aws_api_gateway_integration", "aws_api_gateway_gateway_response", "aws_api_gateway_authorizer"]) {
       const names = Object.keys(dev.json.resource?.[type] ?? {});
       expect(names.length).toBeGreaterThan(0);
-      for (const name of names) expect(dependsOn).toContain(`${type}.${name}`);
+      for (const name of names) expect(references).toContain(`${type}.${name}.id`);
     }
+    for (const name of Object.keys(dev.json.resource!.aws_api_gateway_integration!)) expect(references).toContain(`aws_api_gateway_integration.${name}.uri`);
+    expect(references).toContain(`tolist(aws_api_gateway_authorizer.${Object.keys(dev.json.resource!.aws_api_gateway_authorizer!)[0]}.provider_arns)`);
   });
 
   describe("deployment triggers", () => {

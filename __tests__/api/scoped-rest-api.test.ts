@@ -27,11 +27,14 @@ describe("ScopedRestApi", () => {
     });
   });
 
-  test("has one Cognito authorizer on the stack's user pool, type stated explicitly", () => {
+  test("has one Cognito authorizer on the data stack's user pool (through remote state), type stated explicitly", () => {
     expect(configsOf(dev.json, "aws_api_gateway_authorizer")).toHaveLength(1);
+    const [remoteState] = Object.keys(dev.json.data!.terraform_remote_state!);
+    const poolArnOutput = Object.keys(dev.data.json.output as object).find((name) => /aws_cognito_user_pool.*arn$/.test(name));
+    expect((dev.data.json.output as Record<string, { value: string }>)[poolArnOutput!]!.value).toBe(referenceTo(dev.data.json, "aws_cognito_user_pool", "name", "notes-dev-users", "arn"));
     expect(dev.synthesized).toHaveResourceWithProperties(ApiGatewayAuthorizer, {
       type: "COGNITO_USER_POOLS",
-      provider_arns: [referenceTo(dev.json, "aws_cognito_user_pool", "name", "notes-dev-users", "arn")],
+      provider_arns: [`\${data.terraform_remote_state.${remoteState}.outputs.${poolArnOutput}}`],
       identity_source: "method.request.header.Authorization",
       authorizer_result_ttl_in_seconds: 300,
     });

@@ -5,8 +5,8 @@ import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool
 import { environments } from "../../environments";
 import { findResource, referenceTo, synthNotesStack } from "../helpers/stacks";
 
-const dev = synthNotesStack();
-const prod = synthNotesStack({}, "prod");
+const dev = synthNotesStack().data;
+const prod = synthNotesStack({}, "prod").data;
 const webClient = findResource(dev.json, "aws_cognito_user_pool_client", "name", "notes-dev-web");
 const reportingClient = findResource(dev.json, "aws_cognito_user_pool_client", "name", "notes-dev-reporting");
 const identifierRef = referenceTo(dev.json, "aws_cognito_resource_server", "name", "notes-api", "identifier");
@@ -46,7 +46,7 @@ describe("CognitoAuth", () => {
 
   test("self sign-up is opt-in", () => {
     const config = { ...environments.dev, auth: { ...environments.dev.auth, selfSignUp: true } };
-    expect(synthNotesStack({ config }).synthesized).toHaveResourceWithProperties(CognitoUserPool, {
+    expect(synthNotesStack({ config }).data.synthesized).toHaveResourceWithProperties(CognitoUserPool, {
       admin_create_user_config: { allow_admin_create_user_only: false },
     });
   });
@@ -114,6 +114,32 @@ describe("CognitoAuth", () => {
     expect(dev.synthesized).toHaveResourceWithProperties(CognitoUserPoolDomain, {
       domain: "notes-example-dev",
       managed_login_version: 1,
+    });
+  });
+
+  test("prod's pool cannot be destroyed by a plan: prevent_destroy on top of deletion protection", () => {
+    expect(findResource(prod.json, "aws_cognito_user_pool", "name", "notes-prod-users")).toMatchObject({
+      deletion_protection: "ACTIVE",
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(findResource(dev.json, "aws_cognito_user_pool", "name", "notes-dev-users").lifecycle).toBeUndefined();
+  });
+
+  test("prevent_destroy can be turned off apart from deletion protection", () => {
+    const config = { ...environments.prod, auth: { ...environments.prod.auth, preventDestroy: false } };
+    const pool = findResource(synthNotesStack({ config }).data.json, "aws_cognito_user_pool", "name", "notes-prod-users");
+    expect(pool.deletion_protection).toBe("ACTIVE");
+    expect(pool.lifecycle).toBeUndefined();
+  });
+
+  test("email goes through Cognito's default sender unless an SES identity is configured", () => {
+    expect(findResource(dev.json, "aws_cognito_user_pool", "name", "notes-dev-users").email_configuration).toEqual({ email_sending_account: "COGNITO_DEFAULT" });
+    const email = { sesIdentityArn: "arn:aws:ses:eu-west-1:111122223333:identity/notes.example.com", fromEmailAddress: "Notes <no-reply@notes.example.com>" };
+    const config = { ...environments.prod, auth: { ...environments.prod.auth, email } };
+    expect(findResource(synthNotesStack({ config }).data.json, "aws_cognito_user_pool", "name", "notes-prod-users").email_configuration).toEqual({
+      email_sending_account: "DEVELOPER",
+      source_arn: email.sesIdentityArn,
+      from_email_address: email.fromEmailAddress,
     });
   });
 });

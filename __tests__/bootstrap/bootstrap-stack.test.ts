@@ -3,21 +3,33 @@ import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { bootstrap } from "../../environments";
+import { bootstrap, environments } from "../../environments";
 import { BootstrapStack } from "../../stacks/bootstrap/bootstrap-stack";
+import { GuardError } from "../../stacks/guard/guard-error";
 import { isBlocking } from "../../stacks/policy/policy-aspect";
 import { configsOf, findResource, referenceTo } from "../helpers/stacks";
+import { ACCOUNT, decide } from "../helpers/iam";
 
-const stack = new BootstrapStack(Testing.app(), "bootstrap", bootstrap);
+const allEnvironments = Object.values(environments);
+const stack = new BootstrapStack(Testing.app(), "bootstrap", bootstrap, allEnvironments);
 const synthesized = Testing.synth(stack);
 const json = JSON.parse(synthesized);
 const trustOf = (roleName: string) => JSON.parse(findResource(json, "aws_iam_role", "name", roleName).assume_role_policy).Statement[0];
 const policyOf = (roleName: string) =>
-  JSON.parse(findResource(json, "aws_iam_role_policy", "role", referenceTo(json, "aws_iam_role", "name", roleName, "id")).policy).Statement as Array<{
-    Action: string[];
-    Resource: string[];
-    Condition?: object;
-  }>;
+  JSON.parse(findResource(json, "aws_iam_role_policy", "role", referenceTo(json, "aws_iam_role", "name", roleName, "id")).policy) as {
+    Statement: Array<{ Effect: string; Action: string[]; Resource: string[]; Condition?: object }>;
+  };
+
+const REGION = "eu-west-1";
+const devApply = policyOf("notes-github-apply-dev");
+const prodApply = policyOf("notes-github-apply-prod");
+const plan = policyOf("notes-github-plan");
+const boundary = (environment: string) => `arn:aws:iam::${ACCOUNT}:policy/notes-${environment}-function-boundary`;
+const table = (environment: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/notes-${environment}-notes`;
+const pool = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_AbCdEf123`;
+const restApi = `arn:aws:apigateway:${REGION}::/restapis/a1b2c3d4e5/resources/r1/methods/GET`;
+const tagged = (kind: "ResourceTag" | "RequestTag", value: string) => ({ [`aws:${kind}/deploy-environment`]: value });
+const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
 describe("BootstrapStack", () => {
   test("the state bucket is versioned, encrypted, private and kept", () => {
@@ -64,32 +76,33 @@ describe("BootstrapStack", () => {
     });
   });
 
-  test("the plan role only reads", () => {
-    const actions = policyOf("notes-github-plan").flatMap((statement) => statement.Action);
-    const verbs = actions.map((action) => action.split(":")[1]!);
-    expect(verbs.every((verb) => /^(Describe|Get|List)/.test(verb) || verb === "GET" || verb === "ListBucket")).toBe(true);
-    expect(actions).toContain("s3:GetObject");
-    expect(actions).not.toContain("s3:PutObject");
-  });
-
-  test("the apply role is trusted only for main and the deploy environments", () => {
-    expect(trustOf("notes-github-apply").Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
-      "repo:example-org/notes-api:ref:refs/heads/main",
-      "repo:example-org/notes-api:environment:dev",
-      "repo:example-org/notes-api:environment:prod",
+  test("each deploy environment has its own apply role, trusted only for jobs of that GitHub environment", () => {
+    for (const environment of bootstrap.deployEnvironments) {
+      expect(trustOf(`notes-github-apply-${environment}`).Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+        `repo:example-org/notes-api:environment:${environment}`,
+      ]);
+    }
+    expect(configsOf(json, "aws_iam_role").map((candidate) => candidate.name).sort()).toEqual([
+      "notes-apigateway-cloudwatch",
+      "notes-github-apply-dev",
+      "notes-github-apply-prod",
+      "notes-github-plan",
     ]);
   });
 
-  test("the apply role may pass only the project's roles, and only to Lambda", () => {
-    const passRole = policyOf("notes-github-apply").find((statement) => statement.Action.includes("iam:PassRole"))!;
-    expect(passRole.Resource).toHaveLength(1);
-    expect(passRole.Resource[0]).toMatch(/^arn:aws:iam::\$\{data\.aws_caller_identity\.[^.]+\.account_id\}:role\/notes-\*$/);
-    expect(passRole.Condition).toEqual({ StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } });
+  test("each environment's function boundary caps functions to that environment's tables, log groups and traces", () => {
+    const statements = JSON.parse(findResource(json, "aws_iam_policy", "name", "notes-dev-function-boundary").policy).Statement;
+    expect(statements.flatMap((statement: { Resource: string[] }) => statement.Resource)).toEqual([
+      `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/notes-dev-*:*`,
+      "*",
+      `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/notes-dev-*`,
+    ]);
   });
 
-  test("API Gateway gets its account-level CloudWatch role", () => {
+  test("API Gateway gets its account-level CloudWatch role, which no plan may destroy", () => {
     expect(synthesized).toHaveResourceWithProperties(ApiGatewayAccount, {
       cloudwatch_role_arn: referenceTo(json, "aws_iam_role", "name", "notes-apigateway-cloudwatch", "arn"),
+      lifecycle: { prevent_destroy: true },
     });
     expect(JSON.parse(findResource(json, "aws_iam_role", "name", "notes-apigateway-cloudwatch").assume_role_policy).Statement[0].Principal).toEqual({
       Service: "apigateway.amazonaws.com",
@@ -97,8 +110,12 @@ describe("BootstrapStack", () => {
     expect(configsOf(json, "aws_iam_role_policy_attachment")).toHaveLength(0);
   });
 
-  test("outputs what the workflows need", () => {
-    expect(Object.keys(json.output).sort()).toEqual(["apply_role_arn", "plan_role_arn", "state_bucket", "state_region"]);
+  test("outputs what the workflows need: one apply role per environment", () => {
+    expect(Object.keys(json.output).sort()).toEqual(["apply_role_arn_dev", "apply_role_arn_prod", "plan_role_arn", "state_bucket", "state_region"]);
+  });
+
+  test("the provider refuses credentials of any other account", () => {
+    expect(json.provider.aws[0].allowed_account_ids).toEqual([bootstrap.accountId]);
   });
 
   test("has no unsuppressed policy error; every suppression says why", () => {
@@ -106,14 +123,119 @@ describe("BootstrapStack", () => {
     expect(findings.filter(isBlocking)).toEqual([]);
     expect(findings.filter((finding) => finding.suppressedBecause).map((finding) => finding.path).sort()).toEqual([
       "bootstrap/api-gateway-logging/policy",
-      "bootstrap/github/apply-policy",
+      "bootstrap/github/apply-dev-policy",
+      "bootstrap/github/apply-prod-policy",
+      "bootstrap/github/dev-function-boundary",
       "bootstrap/github/plan-policy",
+      "bootstrap/github/prod-function-boundary",
     ]);
   });
 
   test("can use an existing OIDC provider instead of creating one", () => {
-    const existing = JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, createOidcProvider: false })));
+    const existing = JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, createOidcProvider: false }, allEnvironments)));
     expect(existing.resource.aws_iam_openid_connect_provider).toBeUndefined();
     expect(Object.values(existing.data.aws_iam_openid_connect_provider)).toEqual([expect.objectContaining({ url: "https://token.actions.githubusercontent.com" })]);
+  });
+
+  test("fails when deployEnvironments names an environment the app does not have", () => {
+    expect(() => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployEnvironments: ["dev", "staging"] }, allEnvironments)).toThrow(GuardError);
+    expect(() => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployEnvironments: ["staging"] }, allEnvironments)).toThrow(
+      "[bootstrap] bootstrap: deployEnvironments = \"staging\": no environment is named 'staging' (environments: dev, prod)",
+    );
+  });
+});
+
+// Questions an attacker or a careless change would ask, answered by an IAM policy evaluator.
+describe("bootstrap IAM, asked as questions", () => {
+  test.each([
+    ["UpdateTable", "dynamodb:UpdateTable"],
+    ["DeleteTable", "dynamodb:DeleteTable"],
+  ])("apply-dev cannot %s the prod table; apply-prod can", async (_name, action) => {
+    expect(await decide(devApply, { action, resource: table("prod") })).not.toBe("Allowed");
+    expect(await decide(prodApply, { action, resource: table("prod") })).toBe("Allowed");
+    expect(await decide(devApply, { action, resource: table("dev") })).toBe("Allowed");
+  });
+
+  test("apply-dev cannot change prod's state, only its own", async () => {
+    const key = (stack: string) => `arn:aws:s3:::${bootstrap.stateBucket}/notes/${stack}.tfstate`;
+    expect(await decide(devApply, { action: "s3:PutObject", resource: key("prod") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "s3:PutObject", resource: key("prod-data") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "s3:PutObject", resource: key("dev") })).toBe("Allowed");
+    expect(await decide(devApply, { action: "s3:PutObject", resource: `${key("dev-data")}.tflock` })).toBe("Allowed");
+  });
+
+  test("apply-dev cannot change prod's user pool or REST API: they carry prod's deploy-environment tag", async () => {
+    expect(await decide(devApply, { action: "cognito-idp:UpdateUserPool", resource: pool, context: tagged("ResourceTag", "notes-prod") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "cognito-idp:UpdateUserPool", resource: pool, context: tagged("ResourceTag", "notes-dev") })).toBe("Allowed");
+    expect(await decide(devApply, { action: "apigateway:DELETE", resource: restApi, context: tagged("ResourceTag", "notes-prod") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "apigateway:PATCH", resource: restApi, context: tagged("ResourceTag", "notes-dev") })).toBe("Allowed");
+  });
+
+  test("an apply role creates pools and REST APIs only with its own environment's tag", async () => {
+    expect(await decide(devApply, { action: "cognito-idp:CreateUserPool", resource: "*", context: tagged("RequestTag", "notes-dev") })).toBe("Allowed");
+    expect(await decide(devApply, { action: "cognito-idp:CreateUserPool", resource: "*", context: tagged("RequestTag", "notes-prod") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "apigateway:POST", resource: `arn:aws:apigateway:${REGION}::/restapis`, context: tagged("RequestTag", "notes-prod") })).not.toBe(
+      "Allowed",
+    );
+  });
+
+  test.each(["dev", "prod"])("apply-%s cannot change its own policy or trust, nor the other bootstrap roles", async (environment) => {
+    const policy = environment === "dev" ? devApply : prodApply;
+    for (const target of [`notes-github-apply-${environment}`, "notes-github-apply-dev", "notes-github-plan", "notes-apigateway-cloudwatch"]) {
+      for (const action of ["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary"]) {
+        expect([target, action, await decide(policy, { action, resource: role(target), context: { "iam:PermissionsBoundary": boundary(environment) } })]).toEqual([
+          target,
+          action,
+          "ExplicitlyDenied",
+        ]);
+      }
+    }
+  });
+
+  test("an apply role creates and changes function roles only with its environment's boundary, and cannot lift it", async () => {
+    const functionRole = role("notes-dev-notes-list-role");
+    expect(await decide(devApply, { action: "iam:CreateRole", resource: functionRole, context: { "iam:PermissionsBoundary": boundary("dev") } })).toBe("Allowed");
+    expect(await decide(devApply, { action: "iam:CreateRole", resource: functionRole })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "iam:CreateRole", resource: functionRole, context: { "iam:PermissionsBoundary": boundary("prod") } })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "iam:PutRolePolicy", resource: functionRole, context: { "iam:PermissionsBoundary": boundary("dev") } })).toBe("Allowed");
+    expect(await decide(devApply, { action: "iam:PutRolePolicy", resource: role("notes-prod-notes-list-role"), context: { "iam:PermissionsBoundary": boundary("prod") } })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "iam:DeleteRolePermissionsBoundary", resource: functionRole })).toBe("ExplicitlyDenied");
+    expect(await decide(devApply, { action: "iam:CreatePolicyVersion", resource: boundary("dev") })).toBe("ExplicitlyDenied");
+  });
+
+  test("an apply role passes only its environment's function roles, and only to Lambda", async () => {
+    const context = (service: string) => ({ "iam:PassedToService": service });
+    expect(await decide(devApply, { action: "iam:PassRole", resource: role("notes-dev-me-role"), context: context("lambda.amazonaws.com") })).toBe("Allowed");
+    expect(await decide(devApply, { action: "iam:PassRole", resource: role("notes-dev-me-role"), context: context("ec2.amazonaws.com") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "iam:PassRole", resource: role("notes-prod-me-role"), context: context("lambda.amazonaws.com") })).not.toBe("Allowed");
+  });
+
+  test("no role touches table data: Terraform needs the control plane only", async () => {
+    for (const policy of [devApply, prodApply, plan]) {
+      for (const action of ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:Query"]) {
+        expect(await decide(policy, { action, resource: table("dev") })).not.toBe("Allowed");
+      }
+    }
+  });
+
+  test("the plan role cannot list users, read or change them, or write anything", async () => {
+    for (const action of ["cognito-idp:ListUsers", "cognito-idp:AdminGetUser", "cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:UpdateUserPool"]) {
+      expect([action, await decide(plan, { action, resource: pool })]).toEqual([action, "ImplicitlyDenied"]);
+    }
+    expect(await decide(plan, { action: "s3:PutObject", resource: `arn:aws:s3:::${bootstrap.stateBucket}/notes/dev.tfstate` })).not.toBe("Allowed");
+    expect(await decide(plan, { action: "apigateway:PATCH", resource: restApi })).not.toBe("Allowed");
+    expect(await decide(plan, { action: "lambda:UpdateFunctionCode", resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:notes-dev-me` })).not.toBe("Allowed");
+  });
+
+  test("the plan role reads what terraform plan refreshes", async () => {
+    expect(await decide(plan, { action: "s3:GetObject", resource: `arn:aws:s3:::${bootstrap.stateBucket}/notes/prod-data.tfstate` })).toBe("Allowed");
+    expect(await decide(plan, { action: "cognito-idp:DescribeUserPool", resource: pool })).toBe("Allowed");
+    expect(await decide(plan, { action: "apigateway:GET", resource: restApi })).toBe("Allowed");
+    expect(await decide(plan, { action: "dynamodb:DescribeTable", resource: table("prod") })).toBe("Allowed");
+  });
+
+  test("the plan role's only verbs are reads", () => {
+    const verbs = plan.Statement.flatMap((statement) => statement.Action).map((action) => action.split(":")[1]!);
+    expect(verbs.filter((verb) => !/^(Describe|Get|List)/.test(verb) && verb !== "GET")).toEqual([]);
   });
 });

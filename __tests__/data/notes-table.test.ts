@@ -3,7 +3,7 @@ import { synthNotesStack } from "../helpers/stacks";
 
 describe("NotesTable", () => {
   test("is on demand, keyed by owner and note id, recoverable and encrypted", () => {
-    expect(synthNotesStack().synthesized).toHaveResourceWithProperties(DynamodbTable, {
+    expect(synthNotesStack().data.synthesized).toHaveResourceWithProperties(DynamodbTable, {
       name: "notes-dev-notes",
       billing_mode: "PAY_PER_REQUEST",
       hash_key: "owner",
@@ -19,9 +19,15 @@ describe("NotesTable", () => {
   });
 
   test("is protected from deletion in prod", () => {
-    expect(synthNotesStack({}, "prod").synthesized).toHaveResourceWithProperties(DynamodbTable, {
+    expect(synthNotesStack({}, "prod").data.synthesized).toHaveResourceWithProperties(DynamodbTable, {
       name: "notes-prod-notes",
       deletion_protection_enabled: true,
     });
+  });
+
+  test("prod's table cannot be destroyed by a plan: prevent_destroy on top of deletion protection", () => {
+    const table = (stack: "dev" | "prod") => Object.values(synthNotesStack({}, stack).data.json.resource!.aws_dynamodb_table!)[0]!;
+    expect(table("prod").lifecycle).toEqual({ prevent_destroy: true });
+    expect(table("dev").lifecycle).toBeUndefined();
   });
 });

@@ -53,13 +53,14 @@ describe("NodeFunction", () => {
   test.each(notesRoutes)("$handler may do to the table exactly what its route declares", (route) => {
     const { name, config } = functionOf(route.handler);
     const statements = policyOf(name).Statement;
-    const tableArn = referenceTo(dev.json, "aws_dynamodb_table", "name", "notes-dev-notes", "arn");
+    const tableArn = "arn:aws:dynamodb:eu-west-1:111122223333:table/notes-dev-notes";
     const tableStatements = statements.filter((statement) => statement.Resource.includes(tableArn));
     const dynamoActions = statements.flatMap((statement) => statement.Action).filter((action) => action.startsWith("dynamodb:"));
     expect(dynamoActions).toEqual(route.tableActions ?? []);
     if (route.tableActions) {
       expect(tableStatements).toEqual([{ Effect: "Allow", Action: route.tableActions, Resource: [tableArn] }]);
-      expect(config.environment.variables.TABLE_NAME).toBe(referenceTo(dev.json, "aws_dynamodb_table", "name", "notes-dev-notes", "name"));
+      expect(config.environment.variables.TABLE_NAME).toBe(dev.stack.data.table.tableName);
+      expect(dev.data.json.resource!.aws_dynamodb_table![Object.keys(dev.data.json.resource!.aws_dynamodb_table!)[0]!]!.name).toBe("notes-dev-notes");
     } else {
       expect(config.environment.variables.TABLE_NAME).toBeUndefined();
     }
@@ -83,12 +84,13 @@ describe("NodeFunction", () => {
     }
   });
 
-  test("roles are assumable by Lambda only and have no managed policies", () => {
+  test("roles are assumable by Lambda only, have no managed policies and carry the environment's boundary", () => {
     for (const role of configsOf(dev.json, "aws_iam_role")) {
       expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
         { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]);
       expect(role.managed_policy_arns).toBeUndefined();
+      expect(role.permissions_boundary).toBe("arn:aws:iam::111122223333:policy/notes-dev-function-boundary");
     }
     expect(configsOf(dev.json, "aws_iam_role_policy_attachment")).toHaveLength(0);
   });

@@ -16,7 +16,7 @@ beforeAll(async () => {
   dynamo = await startLocalDynamo();
   Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
   const dev = synthNotesStack();
-  await createTablesFromTerraform(dynamo.client, dev.json);
+  await createTablesFromTerraform(dynamo.client, dev.data.json);
   for (const route of notesRoutes) handlers.push([`${route.method} ${route.path}`, loadRouteHandler(dev, route)]);
 });
 

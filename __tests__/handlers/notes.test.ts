@@ -25,7 +25,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: "local",
   });
   const dev = synthNotesStack();
-  await createTablesFromTerraform(dynamo.client, dev.json);
+  await createTablesFromTerraform(dynamo.client, dev.data.json);
   for (const route of notesRoutes) handlers.set(`${route.method} ${route.path}`, loadRouteHandler(dev, route));
 });
 

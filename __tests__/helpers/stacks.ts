@@ -8,9 +8,11 @@ import { resourcesOf, type TerraformJson } from "../../local/terraform-config";
 
 export interface SynthesizedStack {
   readonly stack: NotesApiStack;
-  /** `Testing.synth` output, for the cdktf jest matchers. */
+  /** `Testing.synth` output of the API stack, for the cdktf jest matchers. */
   readonly synthesized: string;
-  readonly json: TerraformJson & { terraform?: Record<string, unknown> };
+  readonly json: TerraformJson & { terraform?: Record<string, unknown>; data?: Record<string, Record<string, any>> };
+  /** The same of the environment's stateful stack (`<name>-data`: Cognito and the table). */
+  readonly data: { readonly synthesized: string; readonly json: TerraformJson & { terraform?: Record<string, unknown> } };
 }
 
 /** Synthesizes one notes stack in a fresh test app, with no state bucket from the environment. */
@@ -18,8 +20,11 @@ export function synthNotesStack(props: Partial<NotesApiStackProps> = {}, environ
   const app = Testing.app();
   const config: EnvironmentConfig = props.config ?? environments[environment];
   const stack = new NotesApiStack(app, config.name, { env: {}, ...props, config });
+  // What App.synth does first: cross-stack references become outputs and remote-state data sources.
+  for (const prepared of [stack, stack.data]) prepared.prepareStack();
   const synthesized = Testing.synth(stack);
-  return { stack, synthesized, json: JSON.parse(synthesized) };
+  const dataSynthesized = Testing.synth(stack.data);
+  return { stack, synthesized, json: JSON.parse(synthesized), data: { synthesized: dataSynthesized, json: JSON.parse(dataSynthesized) } };
 }
 
 /** The configurations of every resource of one type. */

@@ -60,7 +60,7 @@ describe("auth matrix of the dev stack", () => {
     expect(markdown).toContain("```mermaid\nflowchart LR\n");
     expect(markdown).toContain("client_reporting --> scope_https___notes_example_com_notes_read");
     expect(markdown).toContain("scope_https___notes_example_com_notes_write --> route_POST_notes");
-    expect(markdown).toContain("| warning | COG2 | `dev/auth/user-pool` |");
+    expect(markdown).toContain("| warning | COG2 | `dev-data/auth/user-pool` |");
     expect(markdown).toMatch(/\| APIG4 \| `dev\/api\/method_GET_health` \| declared public: uptime checks/);
   });
 });

@@ -8,6 +8,7 @@ import { APIG_SCOPES } from "../../stacks/policy/rules/apig-scopes";
 import { APIG_THROTTLE } from "../../stacks/policy/rules/apig-throttle";
 import { COG1 } from "../../stacks/policy/rules/cog1";
 import { COG2 } from "../../stacks/policy/rules/cog2";
+import { COG_EMAIL } from "../../stacks/policy/rules/cognito-email";
 import { IAM4 } from "../../stacks/policy/rules/iam4";
 import { IAM5 } from "../../stacks/policy/rules/iam5";
 import { L1 } from "../../stacks/policy/rules/l1";
@@ -45,6 +46,14 @@ const cases: Array<[PolicyRule, ResourceView, StackView, ResourceView, StackView
   [APIG_THROTTLE, stage, stackOf(stage, goodSettings), stage, stackOf(stage, settings({ logging_level: "ERROR", metrics_enabled: true })), undefined],
   [COG1, view("aws_cognito_user_pool", { password_policy: goodPassword }), noStack, view("aws_cognito_user_pool", { password_policy: { ...goodPassword, minimum_length: 6, require_symbols: false } }), noStack, "require_symbols"],
   [COG2, view("aws_cognito_user_pool", { mfa_configuration: "ON" }), noStack, view("aws_cognito_user_pool", { mfa_configuration: "OPTIONAL" }), noStack, "mfa_configuration=OPTIONAL"],
+  [
+    COG_EMAIL,
+    view("aws_cognito_user_pool", { deletion_protection: "ACTIVE", email_configuration: { email_sending_account: "DEVELOPER", source_arn: "arn:aws:ses:eu-west-1:111122223333:identity/example.com" } }),
+    noStack,
+    view("aws_cognito_user_pool", { deletion_protection: "ACTIVE", email_configuration: { email_sending_account: "COGNITO_DEFAULT" } }),
+    noStack,
+    "email_sending_account=COGNITO_DEFAULT",
+  ],
   [L1, view("aws_lambda_function", lambda), noStack, view("aws_lambda_function", { ...lambda, runtime: "nodejs18.x" }), noStack, "runtime=nodejs18.x"],
   [LAMBDA_TRACING, view("aws_lambda_function", lambda), noStack, view("aws_lambda_function", { ...lambda, tracing_config: { mode: "PassThrough" } }), noStack, undefined],
   [LAMBDA_LIMITS, view("aws_lambda_function", lambda), noStack, view("aws_lambda_function", { runtime: "nodejs24.x" }), noStack, "memory_size"],
@@ -104,6 +113,10 @@ describe("policy rules", () => {
 
   test.each(cases)("%s ignores resources it is not about", (rule) => {
     expect(rule.check(view("aws_s3_bucket", {}), noStack)).toBe(NOT_APPLICABLE);
+  });
+
+  test("COG-EMAIL leaves pools without deletion protection (development pools) alone", () => {
+    expect(COG_EMAIL.check(view("aws_cognito_user_pool", { deletion_protection: "INACTIVE" }), noStack)).toBe(NOT_APPLICABLE);
   });
 
   test("APIG4 exempts the CORS preflight", () => {

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { Lazy, type IResolveContext, type TerraformResource } from "cdktf";
+import { Fn, Lazy, type IResolveContext, type TerraformResource } from "cdktf";
+import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
@@ -44,6 +46,23 @@ export function configurationHash(members: readonly TerraformResource[], context
   return hash.digest("hex");
 }
 
+/**
+ * What only apply knows, hashed by Terraform itself (the provider docs' `sha1(jsonencode([...]))`
+ * pattern): every member's id, every integration's target (a renamed or replaced function's ARN)
+ * and the authorizer's user pools (a replaced pool's ARN). The configuration hash sees these only
+ * as `${...}` text, so without this a replaced function or pool would leave the stage serving the
+ * old one.
+ */
+export function referencesHash(members: readonly TerraformResource[]): string {
+  const values: unknown[] = [];
+  for (const member of members) {
+    values.push(member.getStringAttribute("id"));
+    if (member instanceof ApiGatewayIntegration) values.push(member.uri);
+    if (member instanceof ApiGatewayAuthorizer) values.push(member.providerArns);
+  }
+  return Fn.sha1(Fn.jsonencode(values));
+}
+
 /** Deployment, stage, access and execution logs, throttling and metrics. */
 export class ApiStage extends Construct {
   readonly deployment: ApiGatewayDeployment;
@@ -57,10 +76,12 @@ export class ApiStage extends Construct {
     this.deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: props.restApiId,
       description: "Managed by cdktf: redeployed when its triggers change",
-      triggers: { configuration: Lazy.stringValue({ produce: (context) => configurationHash(props.members, context) }) },
+      triggers: {
+        configuration: Lazy.stringValue({ produce: (context) => configurationHash(props.members, context) }),
+        references: referencesHash(props.members),
+      },
+      // The references hash names every member, so Terraform creates the deployment after them.
       lifecycle: { createBeforeDestroy: true },
-      // The hash is a literal, so order the deployment after what it snapshots explicitly.
-      dependsOn: [...props.members],
     });
 
     this.accessLogGroup = new CloudwatchLogGroup(this, "access-logs", {

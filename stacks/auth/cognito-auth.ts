@@ -52,6 +52,15 @@ export class CognitoAuth extends Construct {
       adminCreateUserConfig: { allowAdminCreateUserOnly: !(auth.selfSignUp ?? false) },
       deletionProtection: auth.deletionProtection ? "ACTIVE" : "INACTIVE",
       userPoolTier: auth.userPoolTier ?? "ESSENTIALS",
+      emailConfiguration: auth.email
+        ? {
+            emailSendingAccount: "DEVELOPER",
+            sourceArn: auth.email.sesIdentityArn,
+            fromEmailAddress: auth.email.fromEmailAddress,
+            replyToEmailAddress: auth.email.replyToEmailAddress,
+          }
+        : { emailSendingAccount: "COGNITO_DEFAULT" },
+      lifecycle: (auth.preventDestroy ?? auth.deletionProtection) ? { preventDestroy: true } : undefined,
     });
 
     this.resourceServer = new CognitoResourceServer(this, "resource-server", {

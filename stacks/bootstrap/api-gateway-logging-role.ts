@@ -31,6 +31,8 @@ export class ApiGatewayLoggingRole extends Construct {
       reason: "API Gateway writes to log groups it names at run time for every API and stage of the account",
       appliesTo: ["Resource::*"],
     });
-    new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: this.role.arn, dependsOn: [policy] });
+    // Provider v6 resets the region's API Gateway account settings when this resource is destroyed
+    // (its reset_on_delete was removed), which breaks logging of every stage in the region.
+    new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: this.role.arn, dependsOn: [policy], lifecycle: { preventDestroy: true } });
   }
 }

@@ -1,36 +1,55 @@
 import { Construct } from "constructs";
 import { LocalBackend, TerraformOutput } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { BootstrapConfig } from "../config";
+import type { BootstrapConfig, EnvironmentConfig } from "../config";
+import { GuardError } from "../guard/guard-error";
 import { CheckedStack } from "../policy/checked-stack";
+import { localStatePath } from "../state/backend";
+import { configureAwsProvider } from "../state/provider";
 import { ApiGatewayLoggingRole } from "./api-gateway-logging-role";
-import { GithubDeployRoles } from "./github-deploy-roles";
+import { bootstrapRoleNames, GithubDeployRoles } from "./github-deploy-roles";
 import { StateBucket } from "./state-bucket";
 
 /**
  * Applied once per account by an administrator, before the first deploy: the state bucket, the
- * GitHub OIDC provider and the plan and apply roles, and API Gateway's logging role. Its own
- * state stays local (it creates the bucket); keep that file safe or migrate it into the bucket.
+ * GitHub OIDC provider, the plan role and one apply role per deploy environment with its
+ * functions' permissions boundary, and API Gateway's logging role. Its own state stays local (it
+ * creates the bucket); keep that file safe or migrate it into the bucket.
  */
 export class BootstrapStack extends CheckedStack {
   readonly stateBucket: StateBucket;
   readonly roles: GithubDeployRoles;
 
-  constructor(scope: Construct, id: string, config: BootstrapConfig) {
+  /** @throws GuardError when `deployEnvironments` names an environment the app does not have */
+  constructor(scope: Construct, id: string, config: BootstrapConfig, environments: readonly EnvironmentConfig[]) {
     super(scope, id);
-    new AwsProvider(this, "aws", { region: config.region, defaultTags: config.tags ? [{ tags: { ...config.tags } }] : undefined });
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    const deployed = config.deployEnvironments.map((name) => environments.find((environment) => environment.name === name));
+    const unknown = config.deployEnvironments.filter((_name, index) => !deployed[index]);
+    if (unknown.length) {
+      throw new GuardError(
+        unknown.map((name) => ({
+          stack: id,
+          at: "bootstrap",
+          field: "deployEnvironments",
+          value: name,
+          message: `no environment is named '${name}' (environments: ${environments.map((environment) => environment.name).join(", ")})`,
+        })),
+      );
+    }
+    configureAwsProvider(this, config);
+    new LocalBackend(this, { path: localStatePath(id) });
 
     this.stateBucket = new StateBucket(this, "state", config.stateBucket);
-    this.roles = new GithubDeployRoles(this, "github", { config, stateBucketArn: this.stateBucket.bucket.arn });
-    new ApiGatewayLoggingRole(this, "api-gateway-logging", `${config.namePrefix}-apigateway-cloudwatch`);
+    this.roles = new GithubDeployRoles(this, "github", { config, environments: deployed as EnvironmentConfig[], stateBucketName: config.stateBucket });
+    new ApiGatewayLoggingRole(this, "api-gateway-logging", bootstrapRoleNames(config).logging);
 
     const outputs: Record<string, { value: string; description: string }> = {
       state_bucket: { value: this.stateBucket.bucket.bucket, description: "STATE_BUCKET for the app stacks" },
       state_region: { value: config.region, description: "STATE_REGION for the app stacks" },
       plan_role_arn: { value: this.roles.planRole.arn, description: "PLAN_ROLE_ARN: read-only, for pull requests" },
-      apply_role_arn: { value: this.roles.applyRole.arn, description: "APPLY_ROLE_ARN: for main and the deploy environments" },
     };
+    for (const [environment, role] of this.roles.applyRoles) {
+      outputs[`apply_role_arn_${environment}`] = { value: role.arn, description: `APPLY_ROLE_ARN of the GitHub environment '${environment}'` };
+    }
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }
 }

@@ -27,6 +27,12 @@ export interface NodeFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** What the function may do besides writing its logs and traces. @default - nothing */
   readonly statements?: readonly PolicyStatement[];
+  /**
+   * ARN of the managed policy that caps the role (the bootstrap stack's per-environment function
+   * boundary); the environment's apply role can only create roles that carry it.
+   * @default - no boundary
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /** A bundled TypeScript handler on arm64 with its own log group and least-privilege role. */
@@ -51,6 +57,7 @@ export class NodeFunction extends Construct {
     this.role = new IamRole(this, "role", {
       name: roleNameFor(props.functionName),
       assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
+      permissionsBoundary: props.permissionsBoundary,
     });
 
     const statements: PolicyStatement[] = [

@@ -7,6 +7,7 @@ import { APIG_SCOPES } from "./apig-scopes";
 import { APIG_THROTTLE } from "./apig-throttle";
 import { COG1 } from "./cog1";
 import { COG2 } from "./cog2";
+import { COG_EMAIL } from "./cognito-email";
 import { IAM4 } from "./iam4";
 import { IAM5 } from "./iam5";
 import { L1 } from "./l1";
@@ -25,6 +26,7 @@ export const policyRules: readonly PolicyRule[] = [
   APIG_THROTTLE,
   COG1,
   COG2,
+  COG_EMAIL,
   L1,
   LAMBDA_TRACING,
   LAMBDA_LIMITS,

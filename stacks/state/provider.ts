@@ -1,0 +1,18 @@
+import type { TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+
+export interface ProviderSettings {
+  readonly region: string;
+  readonly accountId: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The AWS provider of a stack: its region, its default tags, and only its own account's credentials. */
+export function configureAwsProvider(stack: TerraformStack, settings: ProviderSettings): AwsProvider {
+  const tags = settings.tags ?? {};
+  return new AwsProvider(stack, "aws", {
+    region: settings.region,
+    allowedAccountIds: [settings.accountId],
+    defaultTags: Object.keys(tags).length ? [{ tags: { ...tags } }] : undefined,
+  });
+}
