@@ -391,16 +391,14 @@ function dependencyClosure(configResources: Map<string, Json>): Map<string, stri
   return closure;
 }
 
-/** Plans from the current state and fake-applies, until a plan has nothing left to do (at most `rounds`). */
-export function fakeDeploy(terraform: OfflineTerraform, stack: string, rounds = 3): PlanJson {
-  for (let round = 1; round <= rounds; round++) {
-    const plan = terraform.plan(stack);
-    const pendingChanges = (plan.resource_changes ?? []).filter(
-      (change) => change.mode === "managed" && !(change.change.actions.length === 1 && change.change.actions[0] === "no-op"),
-    );
-    if (!pendingChanges.length) return plan;
-    fakeApply(terraform, stack, plan, round);
+/**
+ * Plans from the current state and fake-applies it, then checks that a second plan has nothing
+ * left to do: the state is what a real apply of this configuration would leave.
+ */
+export function fakeDeploy(terraform: OfflineTerraform, stack: string): void {
+  fakeApply(terraform, stack, terraform.plan(stack));
+  const left = terraform.plannedChanges(stack);
+  if (Object.keys(left).length) {
+    throw new Error(`fake deploy of ${stack} still plans changes: ${Object.entries(left).map(([address, action]) => `${address} ${action}`).join("; ")}`);
   }
-  const last = terraform.plan(stack);
-  throw new Error(`fake deploy of ${stack} still plans changes after ${rounds} rounds: ${(last.resource_changes ?? []).filter((c) => c.change.actions[0] !== "no-op").map((c) => `${c.address} ${c.change.actions.join(",")}`).join("; ")}`);
 }

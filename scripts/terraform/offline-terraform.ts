@@ -222,6 +222,21 @@ export class OfflineTerraform {
     return JSON.parse(shown.stdout) as PlanJson;
   }
 
+  /**
+   * `terraform plan -refresh=false` without a saved plan: each planned change's address and
+   * actions, read from `-json` UI output (cheaper than a saved plan plus `terraform show -json`).
+   */
+  plannedChanges(stack: string, extraArgs: readonly string[] = []): Record<string, string> {
+    const output = this.run(stack, ["plan", "-input=false", "-lock=false", "-refresh=false", "-json", ...extraArgs]).stdout;
+    const changes: Record<string, string> = {};
+    for (const line of output.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const message = JSON.parse(line) as { type?: string; change?: { resource?: { addr?: string }; action?: string } };
+      if (message.type === "planned_change" && message.change?.resource?.addr) changes[message.change.resource.addr] = message.change.action ?? "";
+    }
+    return changes;
+  }
+
   remove(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
