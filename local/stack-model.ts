@@ -115,7 +115,8 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
     };
     if (integration.type === "AWS_PROXY") {
       const target = referenced(integration.uri);
-      const functionName = target && functionNames.get(target.name);
+      const named = /:function:([^/:]+)\/invocations$/.exec(String(integration.uri))?.[1];
+      const functionName = target ? functionNames.get(target.name) : named && [...functionNames.values()].find((name) => name === named);
       if (!functionName) throw new Error(`method ${key} integrates with an unknown function: ${String(integration.uri)}`);
       return { ...base, integration: { type: "AWS_PROXY", functionName } };
     }

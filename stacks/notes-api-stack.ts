@@ -90,6 +90,9 @@ export class NotesApiStack extends CheckedStack {
       userPoolArn: this.auth.userPool.arn,
       scopeString: (scope) => this.auth.scopeString(scope),
       functionFor: (route) => functions.get(route.handler)!.function,
+      functionNameFor: (route) => functions.get(route.handler)!.functionName,
+      region: config.region,
+      accountId: config.accountId,
     });
 
     this.outputs();

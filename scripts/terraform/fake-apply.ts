@@ -11,7 +11,7 @@ import type { OfflineTerraform, PlanJson } from "./offline-terraform";
  * in a real account; tests use it to ask what a change plans (replace, order, redeploy).
  *
  * Only what this project's configurations use is understood: `${type.name.attribute}` references
- * inside strings and `sha1(jsonencode([...]))`; anything else fails loudly.
+ * inside strings, `sha1(jsonencode([...]))` and `tolist()`; anything else fails loudly.
  */
 
 type Json = any;
@@ -63,7 +63,8 @@ function fakeComputed(address: string, attribute: string, type: Json, region: st
     const service = resourceType.replace(/^aws_/, "").split("_")[0];
     return `arn:aws:${service}:${region}:${FAKE_ACCOUNT_ID}:${attribute.replace(/_/g, "-")}/${name}-${shortHash(seed, 6)}`;
   }
-  return `${attribute}-${shortHash(seed, 8)}`;
+  // Other computed strings (dates, versions, stream settings) stay empty: providers normalize made-up values.
+  return "";
 }
 
 type Lookup = (address: string, attribute: string) => Json;
@@ -100,6 +101,8 @@ function evaluateExpression(expression: string, lookup: Lookup): Json {
     if (value === undefined) return undefined;
     if (name === "jsonencode") return terraformJsonEncode(value);
     if (name === "sha1") return createHash("sha1").update(String(value)).digest("hex");
+    // tolist() of a set of strings: cty orders set elements lexically.
+    if (name === "tolist") return Array.isArray(value) ? [...value].sort() : value;
     throw new Error(`fake apply: unsupported function ${name}() in \${${expression}}`);
   }
   if (text.startsWith("[") && text.endsWith("]")) {
@@ -296,6 +299,17 @@ export function fakeApply(terraform: OfflineTerraform, stack: string, plan: Plan
 
   const sensitivity = new Map<string, Json>(pending.map((resource) => [resource.address, resource.sensitive]));
   const dependencies = dependencyClosure(configResources);
+  // Terraform records create_before_destroy in state, inherited by every dependency of a resource that
+  // sets it; a later plan orders the destroy of a removed resource by that record.
+  const synthesized = JSON.parse(fs.readFileSync(path.join(terraform.stackFolder(stack), "cdk.tf.json"), "utf8")) as Json;
+  const createBeforeDestroy = new Set<string>();
+  for (const [type, entries] of Object.entries<Json>(synthesized.resource ?? {})) {
+    for (const [name, resource] of Object.entries<Json>(entries)) {
+      if (!resource.lifecycle?.create_before_destroy) continue;
+      createBeforeDestroy.add(`${type}.${name}`);
+      for (const dependency of dependencies.get(`${type}.${name}`) ?? []) createBeforeDestroy.add(dependency);
+    }
+  }
   const resources = [...current.entries()]
     .filter(([, attributes]) => attributes !== undefined)
     .map(([address, attributes]) => {
@@ -313,6 +327,7 @@ export function fakeApply(terraform: OfflineTerraform, stack: string, plan: Plan
             // Terraform plans an update when only a value's sensitivity differs from state.
             sensitive_attributes: sensitivity.has(address) ? sensitivePaths(sensitivity.get(address)) : prev?.instances?.[0]?.sensitive_attributes ?? [],
             dependencies: dependencies.get(address) ?? prev?.instances?.[0]?.dependencies ?? [],
+            ...(configResources.has(address) ? (createBeforeDestroy.has(address) ? { create_before_destroy: true } : {}) : prev?.instances?.[0]?.create_before_destroy ? { create_before_destroy: true } : {}),
           },
         ],
       };

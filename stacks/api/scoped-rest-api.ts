@@ -26,6 +26,16 @@ export interface ScopedRestApiProps {
   readonly scopeString: (name: string) => string;
   /** The function that serves a route. */
   readonly functionFor: (route: Route) => LambdaFunction;
+  /** The configured name of the function that serves a route. */
+  readonly functionNameFor: (route: Route) => string;
+  /** Region and account of the functions, to name their invoke ARNs without a reference. */
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** The integration URI API Gateway calls a Lambda function through (`invoke_arn` of the function). */
+export function lambdaInvokeUri(region: string, accountId: string, functionName: string): string {
+  return `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${accountId}:function:${functionName}/invocations`;
 }
 
 /**
@@ -102,7 +112,10 @@ export class ScopedRestApi extends Construct {
         httpMethod: method.httpMethod,
         type: "AWS_PROXY",
         integrationHttpMethod: "POST",
-        uri: fn.invokeArn,
+        // Named, not referenced: a reference would make the function a dependency of the deployment, and
+        // create_before_destroy spreads to dependencies (a same-name replacement would clash). A renamed
+        // function changes this text, and so both deployment triggers.
+        uri: lambdaInvokeUri(props.region, props.accountId, props.functionNameFor(route)),
       });
       methods.set(`${route.method} ${route.path}`, method);
       members.push(method, integration);
