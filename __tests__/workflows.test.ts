@@ -37,10 +37,21 @@ describe("GitHub workflows", () => {
     expect(result.output).toContain('broken.yml:6:23 property "nope" is not defined');
   });
 
-  test.each(workflows)("%s pins every action to an exact version", (name) => {
-    const uses = [...text(name).matchAll(/uses:\s*(\S+)/g)].map((match) => match[1]!);
+  test.each(workflows)("%s pins every action to a full commit SHA, with its version in a comment", (name) => {
+    const uses = [...text(name).matchAll(/uses:\s*(\S+)(.*)$/gm)].map((match) => [match[1]!, match[2]!.trim()]);
     expect(uses.length).toBeGreaterThan(0);
-    for (const action of uses) expect(action).toMatch(/@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
+    for (const [action, comment] of uses) {
+      expect(action).toMatch(/@[0-9a-f]{40}$/);
+      expect(comment).toMatch(/^# v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  test.each(workflows)("%s fails closed: remote state is required and checked before any terraform step", (name) => {
+    const workflow = text(name);
+    expect(workflow).toContain('REQUIRE_REMOTE_STATE: "1"');
+    const check = workflow.indexOf('if [ -z "$STATE_BUCKET" ]');
+    expect(check).toBeGreaterThan(0);
+    expect(check).toBeLessThan(workflow.indexOf("npm run -s deploy"));
   });
 
   test.each(workflows)("%s takes AWS credentials from GitHub OIDC, never stored keys", (name) => {
@@ -50,24 +61,30 @@ describe("GitHub workflows", () => {
     expect(workflow).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
   });
 
-  test("pull requests plan each stack read-only and post the plan and the auth matrix", () => {
+  test("pull requests plan each stack read-only, upload only the masked text plan, and post it with the auth matrix", () => {
     const plan = text("plan.yml");
     expect(plan).toMatch(/on:\n {2}pull_request:/);
-    expect(plan).toContain("stack: [dev, prod]");
+    expect(plan).toContain("stack: [dev-data, dev, prod-data, prod]");
     expect(plan).toContain("role-to-assume: ${{ vars.PLAN_ROLE_ARN }}");
-    expect(plan).toContain("terraform plan -input=false -lock=false");
-    expect(plan).toContain("actions/upload-artifact@");
+    expect(plan).not.toContain("APPLY_ROLE_ARN");
+    expect(plan).toContain('--plan-out "cdktf.out/stacks/${{ matrix.stack }}/plan" --read-only');
+    expect(plan).toContain('rm "cdktf.out/stacks/${{ matrix.stack }}/plan"');
+    const uploaded = /upload-artifact@[^\n]*\n[\s\S]*?path: \|\n((?: {12}\S.*\n)+)/.exec(plan)![1]!.trim().split(/\n\s*/);
+    expect(uploaded).toEqual(["cdktf.out/stacks/${{ matrix.stack }}/plan.txt", "cdktf.out/stacks/${{ matrix.stack }}/auth-matrix.md"]);
     expect(plan).toContain('require("./.github/scripts/plan-comment.js")');
     expect(plan).toMatch(/concurrency:\n {2}group: plan-\$\{\{ github.event.pull_request.number \}\}/);
   });
 
-  test("main applies dev, then prod behind its environment, and never two at once", () => {
+  test("main applies dev, then prod behind its environment exactly as planned, from main only, never two at once", () => {
     const deploy = text("deploy.yml");
     expect(deploy).toMatch(/on:\n {2}push:\n {4}branches: \[main\]/);
     expect(deploy).toMatch(/concurrency:\n {2}group: deploy-main\n {2}cancel-in-progress: false/);
+    for (const job of ["test", "apply-dev", "plan-prod", "apply-prod"]) expect(deploy).toMatch(new RegExp(`\\n  ${job}:\\n(?: {4}.*\\n)*? {4}if: github.ref == 'refs/heads/main'`));
     expect(deploy).toMatch(/apply-dev:\n {4}needs: test[\s\S]*?environment: dev/);
-    expect(deploy).toMatch(/apply-prod:\n {4}needs: apply-dev[\s\S]*?environment: prod/);
-    expect(deploy).toContain("role-to-assume: ${{ vars.APPLY_ROLE_ARN }}");
+    // prod: planned into files by the read-only role, shown in the job summary, applied from those files after approval
+    expect(deploy).toMatch(/plan-prod:\n {4}needs: apply-dev[\s\S]*?PLAN_ROLE_ARN[\s\S]*?--plan-out[\s\S]*?GITHUB_STEP_SUMMARY[\s\S]*?upload-artifact/);
+    expect(deploy).toMatch(/apply-prod:\n {4}needs: plan-prod[\s\S]*?environment: prod[\s\S]*?APPLY_ROLE_ARN[\s\S]*?download-artifact[\s\S]*?--apply "cdktf.out\/stacks\/\$stack\/\$stack.tfplan"/);
+    expect(deploy.slice(deploy.indexOf("apply-prod:"))).not.toContain("--plan-out");
   });
 
   test("the plan comment carries a marker per stack, the plan summary and the auth matrix", () => {

@@ -14,7 +14,8 @@ const USAGE = `usage:
   npm run deploy -- <environment> [--auto-approve] [--outputs-file outputs.json]
       synthesize, then plan, show and apply <environment>-data and <environment> in that order
   npm run deploy -- bootstrap [--auto-approve] [--outputs-file bootstrap-outputs.json]
-  npm run -s deploy -- --stack <stack> --plan-out <file>     plan one synthesized stack into a file (and <file>.txt)
+  npm run -s deploy -- --stack <stack> --plan-out <file> [--read-only]
+      plan one synthesized stack into a file and its text into <file>.txt (--read-only: no state lock)
   npm run -s deploy -- --stack <stack> --apply <file>        apply that file, then refresh the deployment if a route was removed
 
 Applying a plan that removes an API route, preflight or gateway response is followed by a second
@@ -42,10 +43,10 @@ function terraform(stack: string, args: readonly string[], capture = false): str
   return result.stdout ?? "";
 }
 
-/** `terraform init`, then a saved plan of the stack and its text form next to it. */
-export function planStack(stack: string, planFile: string): void {
+/** `terraform init`, then a saved plan of the stack and its text form next to it; `readOnly` takes no state lock (the plan role cannot write one). */
+export function planStack(stack: string, planFile: string, readOnly = false): void {
   terraform(stack, ["init", "-input=false"]);
-  terraform(stack, ["plan", "-input=false", `-out=${path.resolve(planFile)}`]);
+  terraform(stack, ["plan", "-input=false", ...(readOnly ? ["-lock=false"] : []), `-out=${path.resolve(planFile)}`]);
   fs.writeFileSync(`${path.resolve(planFile)}.txt`, terraform(stack, ["show", "-no-color", path.resolve(planFile)], true));
 }
 
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     options: {
       stack: { type: "string" },
       "plan-out": { type: "string" },
+      "read-only": { type: "boolean", default: false },
       apply: { type: "string" },
       "auto-approve": { type: "boolean", default: false },
       "outputs-file": { type: "string" },
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
   });
   if (values.help) return console.log(USAGE);
   if (values.stack) {
-    if (values["plan-out"]) return planStack(values.stack, values["plan-out"]);
+    if (values["plan-out"]) return planStack(values.stack, values["plan-out"], values["read-only"]);
     if (values.apply) return applyPlan(values.stack, values.apply);
     throw new Error(`--stack needs --plan-out or --apply\n${USAGE}`);
   }

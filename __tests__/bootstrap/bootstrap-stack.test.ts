@@ -66,13 +66,13 @@ describe("BootstrapStack", () => {
     });
   });
 
-  test("the plan role is trusted only for this repository's pull requests", () => {
+  test("the plan role is trusted only for this repository's pull requests and main's prod plan", () => {
     const trust = trustOf("notes-github-plan");
     expect(trust.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(trust.Principal.Federated).toBe(referenceTo(json, "aws_iam_openid_connect_provider", "url", "https://token.actions.githubusercontent.com", "arn"));
     expect(trust.Condition.StringEquals).toEqual({
       "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-      "token.actions.githubusercontent.com:sub": ["repo:example-org/notes-api:pull_request"],
+      "token.actions.githubusercontent.com:sub": ["repo:example-org/notes-api:pull_request", "repo:example-org/notes-api:ref:refs/heads/main"],
     });
   });
 

@@ -170,11 +170,11 @@ export class GithubDeployRoles extends Construct {
     const bucketArn = `arn:aws:s3:::${props.stateBucketName}`;
     const all = environments.map((environment) => environmentArns(environment, props.stateBucketName));
 
-    // Pull requests plan with -lock=false, so the plan role never writes, not even a lock file.
+    // Pull requests, and main's prod plan before its approval, plan with -lock=false: the plan role never writes, not even a lock file.
     this.planRole = this.role(
       "plan",
       names.plan,
-      [`repo:${repository}:pull_request`],
+      [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`],
       [
         { actions: ["s3:ListBucket"], resources: [bucketArn] },
         { actions: ["s3:GetObject"], resources: all.flatMap((arns) => arns.stateObjects.filter((key) => key.endsWith(".tfstate"))) },
