@@ -6,6 +6,8 @@ import { deploymentsToRefresh, refreshArguments } from "../../scripts/terraform/
 import { notesRoutes } from "../../stacks/api/routes";
 import { OfflineTerraform, PINNED_PROVIDER, synthesizeApp, terraformMissing } from "../helpers/offline-terraform";
 
+// Each terraform command starts the provider (about 2 s here); a whole describe block takes a minute or more.
+jest.setTimeout(240_000);
 const describeWithTerraform = terraformMissing ? describe.skip : describe;
 
 type Json = Record<string, any>;

@@ -3,6 +3,8 @@ import { changesOf, type PlanJson } from "../../scripts/terraform/offline-terraf
 import { OfflineTerraform, PINNED_PROVIDER, reportSubstitutions, synthesizeApp, terraformMissing } from "../helpers/offline-terraform";
 
 if (terraformMissing) console.warn(`terraform tests skipped: ${terraformMissing}`);
+// Each terraform command starts the provider (about 2 s here); a whole describe block takes a minute or more.
+jest.setTimeout(240_000);
 const describeWithTerraform = terraformMissing ? describe.skip : describe;
 
 // Data stacks and bootstrap plan from nothing; an API stack reads its data stack's state, so that is deployed (offline) first.
