@@ -153,7 +153,6 @@ interface PendingResource {
   readonly unknown: Json;
   readonly config: Json;
   readonly schema: ResourceSchema;
-  readonly dependsOn: readonly string[];
   readonly sensitive: Json;
 }
 
@@ -264,7 +263,6 @@ export function fakeApply(terraform: OfflineTerraform, stack: string, plan: Plan
       unknown: change.change.after_unknown ?? {},
       config: expressions,
       schema: schemas[change.type]!,
-      dependsOn: (config?.depends_on ?? []) as string[],
       sensitive: change.change.after_sensitive ?? {},
     });
     current.set(change.address, undefined);
