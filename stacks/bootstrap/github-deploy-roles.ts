@@ -26,16 +26,19 @@ export function bootstrapRoleNames(config: Pick<BootstrapConfig, "namePrefix">):
   return { plan: `${config.namePrefix}-github-plan`, applyPrefix: `${config.namePrefix}-github-apply-`, logging: `${config.namePrefix}-apigateway-cloudwatch` };
 }
 
-/** ARNs of one environment's resources, from the names the stacks give them. */
-export function environmentArns(environment: EnvironmentConfig, stateBucketName: string) {
-  const { region, accountId } = environment;
-  const slug = environmentSlug(environment);
-  const stateObjects = [environment.name, dataStackName(environment.name)].flatMap((stack) => {
+/** The environment's two state objects and their lock files in the state bucket. */
+export function stateObjectArns(environment: EnvironmentConfig, stateBucketName: string): string[] {
+  return [environment.name, dataStackName(environment.name)].flatMap((stack) => {
     const key = `arn:aws:s3:::${stateBucketName}/${stateKey(environment, stack)}`;
     return [key, `${key}.tflock`];
   });
+}
+
+/** ARNs of one environment's resources, from the names the stacks give them. */
+export function environmentArns(environment: EnvironmentConfig) {
+  const { region, accountId } = environment;
+  const slug = environmentSlug(environment);
   return {
-    stateObjects,
     functions: `arn:aws:lambda:${region}:${accountId}:function:${slug}-*`,
     tables: `arn:aws:dynamodb:${region}:${accountId}:table/${slug}-*`,
     userPools: `arn:aws:cognito-idp:${region}:${accountId}:userpool/*`,
@@ -54,7 +57,7 @@ export function environmentArns(environment: EnvironmentConfig, stateBucketName:
 
 /** What every function of an environment may ever do, whatever policy an apply role writes on its role. */
 export function functionBoundaryStatements(environment: EnvironmentConfig): PolicyStatement[] {
-  const arns = environmentArns(environment, "unused");
+  const arns = environmentArns(environment);
   return [
     { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${arns.namedLogGroups[0]}:*`] },
     { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
@@ -168,7 +171,7 @@ export class GithubDeployRoles extends Construct {
 
     const names = bootstrapRoleNames(config);
     const bucketArn = `arn:aws:s3:::${props.stateBucketName}`;
-    const all = environments.map((environment) => environmentArns(environment, props.stateBucketName));
+    const all = environments.map((environment) => environmentArns(environment));
 
     // Pull requests, and main's prod plan before its approval, plan with -lock=false: the plan role never writes, not even a lock file.
     this.planRole = this.role(
@@ -177,7 +180,7 @@ export class GithubDeployRoles extends Construct {
       [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`],
       [
         { actions: ["s3:ListBucket"], resources: [bucketArn] },
-        { actions: ["s3:GetObject"], resources: all.flatMap((arns) => arns.stateObjects.filter((key) => key.endsWith(".tfstate"))) },
+        { actions: ["s3:GetObject"], resources: environments.flatMap((environment) => stateObjectArns(environment, props.stateBucketName).filter((key) => key.endsWith(".tfstate"))) },
         { actions: COGNITO_READ, resources: [...new Set(all.map((arns) => arns.userPools))] },
         // DescribeUserPoolDomain names a domain, not a pool: it has no resource-level permission.
         { actions: ["cognito-idp:DescribeUserPoolDomain"], resources: ["*"] },
@@ -194,7 +197,7 @@ export class GithubDeployRoles extends Construct {
     const applyRoles = new Map<string, IamRole>();
     const boundaries = new Map<string, IamPolicy>();
     for (const environment of environments) {
-      const arns = environmentArns(environment, props.stateBucketName);
+      const arns = environmentArns(environment);
       const slug = environmentSlug(environment);
       const boundary = new IamPolicy(this, `${environment.name}-function-boundary`, {
         name: functionBoundaryName(environment),
@@ -214,7 +217,7 @@ export class GithubDeployRoles extends Construct {
           [`repo:${repository}:environment:${environment.name}`],
           [
             { actions: ["s3:ListBucket"], resources: [bucketArn] },
-            { actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: arns.stateObjects },
+            { actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: stateObjectArns(environment, props.stateBucketName) },
             { actions: ["cognito-idp:CreateUserPool"], resources: ["*"], condition: tagged("RequestTag") },
             { actions: COGNITO_MANAGEMENT, resources: [arns.userPools], condition: tagged("ResourceTag") },
             { actions: ["cognito-idp:DescribeUserPoolDomain"], resources: ["*"] },
