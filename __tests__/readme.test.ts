@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { devMatrixMarkdown, README, readmeMatrix } from "../scripts/readme-matrix";
-import { PROJECT_ROOT } from "../stacks/functions/bundle";
+import { PROJECT_ROOT } from "../stacks/paths";
 
 const readme = fs.readFileSync(README, "utf8");
 

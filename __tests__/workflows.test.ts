@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import * as os from "node:os";
-import { PROJECT_ROOT } from "../stacks/functions/bundle";
+import { PROJECT_ROOT } from "../stacks/paths";
 
 const folder = path.join(PROJECT_ROOT, ".github", "workflows");
 const workflows = fs.readdirSync(folder).filter((name) => name.endsWith(".yml")).sort();

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { bootstrap, environments } from "../environments";
-import { PROJECT_ROOT } from "../stacks/functions/bundle";
+import { PROJECT_ROOT } from "../stacks/paths";
 import { NotesApp } from "../stacks/notes-app";
 import { readStackModel, type StackModel } from "./stack-model";
 import { readEnvironmentConfig, type TerraformJson } from "./terraform-config";

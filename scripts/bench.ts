@@ -13,7 +13,7 @@ import { extractZip } from "../local/function-runner";
 import { synthesizeLocalStack } from "../local/local-stack";
 import { functionNameFor, handlerSlug } from "../stacks/api/route-paths";
 import { notesRoutes, type Route } from "../stacks/api/routes";
-import { BUILD_DIR, PROJECT_ROOT } from "../stacks/functions/bundle";
+import { BUILD_DIR, PROJECT_ROOT } from "../stacks/paths";
 import { copyProject, differingFiles, gitCommit, removeFolder, synthIn } from "./project-copy";
 
 /** Budgets from the benchmark issue; a broken one makes the run exit non-zero. */

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { bootstrap, environments } from "../environments";
-import { PROJECT_ROOT } from "../stacks/functions/bundle";
+import { PROJECT_ROOT } from "../stacks/paths";
 import { dataStackName } from "../stacks/notes-data-stack";
 import { NotesApp } from "../stacks/notes-app";
 import type { PlanJson } from "./terraform/offline-terraform";

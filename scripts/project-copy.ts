@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../stacks/functions/bundle";
+import { PROJECT_ROOT } from "../stacks/paths";
 
 /** What the app needs to synthesize; node_modules is linked, not copied. */
 const SOURCES = ["main.ts", "environments.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "functions"];

@@ -22,6 +22,11 @@ export interface NotesAppOptions extends AppConfig {
   readonly log?: (line: string) => void;
   /** Environment variables that may name the state bucket (`STATE_BUCKET`). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Print every suppressed policy finding with its reason.
+   * @default false - one line with their count
+   */
+  readonly verbose?: boolean;
 }
 
 /**
@@ -31,12 +36,16 @@ export interface NotesAppOptions extends AppConfig {
 export class NotesApp extends App {
   private readonly log: (line: string) => void;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly verbose: boolean;
   private readonly environments: EnvironmentConfig[] = [];
+  /** The policy findings of the last synth, suppressed ones included. */
+  policyFindings: readonly PolicyFinding[] = [];
 
   constructor(options: NotesAppOptions = {}) {
     super(options);
     this.log = options.log ?? ((line) => process.stderr.write(line + "\n"));
     this.env = options.env ?? process.env;
+    this.verbose = options.verbose ?? false;
   }
 
   /** One stack per environment; the guard's findings of all environments are thrown together. */
@@ -66,7 +75,12 @@ export class NotesApp extends App {
     const findings = stacks.flatMap((stack) => stack.policy.evaluate(stack));
     const blocking = findings.filter(isBlocking);
     if (blocking.length) throw new PolicyError(blocking);
-    for (const finding of findings) this.log(`policy ${formatPolicyFinding(finding)}`);
+    const suppressed = findings.filter((finding) => finding.suppressedBecause !== undefined);
+    for (const finding of this.verbose ? findings : findings.filter((candidate) => candidate.suppressedBecause === undefined)) {
+      this.log(`policy ${formatPolicyFinding(finding)}`);
+    }
+    if (!this.verbose && suppressed.length) this.log(`policy: ${suppressed.length} suppressed finding${suppressed.length === 1 ? "" : "s"}, each with its reason (--verbose lists them)`);
+    this.policyFindings = findings;
     super.synth();
   }
 }

@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { unzipSync } from "fflate";
-import { bundleFunction, PROJECT_ROOT } from "../../stacks/functions/bundle";
+import { bundleFunction } from "../../stacks/functions/bundle";
+import { PROJECT_ROOT } from "../../stacks/paths";
 
 /** Bundles in a fresh node process, so nothing is served from this process's cache. */
 function bundleInFreshProcess(handler: string, timeZone: string) {

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { localClientId, LocalGateway } from "../../local/local-gateway";
 import { LocalIssuer, localSub } from "../../local/local-issuer";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
-import { PROJECT_ROOT } from "../../stacks/functions/bundle";
+import { PROJECT_ROOT } from "../../stacks/paths";
 
 const READ = "https://notes.example.com/notes.read";
 const WRITE = "https://notes.example.com/notes.write";

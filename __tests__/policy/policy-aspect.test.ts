@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { environments } from "../../environments";
 import { NotesApiStack } from "../../stacks/notes-api-stack";
 import { isBlocking } from "../../stacks/policy/policy-aspect";
-import { findSuppression, suppress } from "../../stacks/policy/suppressions";
+import { findSuppression, suppress } from "../../stacks/suppressions";
 
 function build(environment: "dev" | "prod" = "dev") {
   return new NotesApiStack(Testing.app(), environment, { config: environments[environment], env: {} });

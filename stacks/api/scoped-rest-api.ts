@@ -8,7 +8,7 @@ import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api"
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { ApiConfig } from "../config";
-import { suppress } from "../policy/suppressions";
+import { suppress } from "../suppressions";
 import { ApiStage } from "./api-stage";
 import { CorsPreflight } from "./cors-preflight";
 import { GatewayResponses } from "./gateway-responses";

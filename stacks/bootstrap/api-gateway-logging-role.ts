@@ -3,7 +3,7 @@ import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { policyDocument, serviceTrustPolicy } from "../iam/policy-document";
-import { suppress } from "../policy/suppressions";
+import { suppress } from "../suppressions";
 
 /**
  * The account-level role API Gateway writes access and execution logs with; without it a stage

@@ -8,7 +8,7 @@ import type { BootstrapConfig, EnvironmentConfig } from "../config";
 import { DEPLOY_ENVIRONMENT_TAG, environmentSlug, functionBoundaryArn, functionBoundaryName } from "../iam/deploy-environment";
 import { policyDocument, type PolicyStatement } from "../iam/policy-document";
 import { dataStackName } from "../notes-data-stack";
-import { suppress } from "../policy/suppressions";
+import { suppress } from "../suppressions";
 import { stateKey } from "../state/backend";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";

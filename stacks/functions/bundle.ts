@@ -3,10 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { zipSync, type Zippable } from "fflate";
+import { BUILD_DIR, FUNCTIONS_DIR, PROJECT_ROOT } from "../paths";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, "functions");
-export const BUILD_DIR = path.join(PROJECT_ROOT, ".build", "lambda");
 
 /**
  * fflate writes DOS times from the Date's local-time fields, so a Date built from local fields

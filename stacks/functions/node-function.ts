@@ -6,7 +6,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../iam/policy-document";
 import { roleNameFor } from "../api/route-paths";
-import { suppress } from "../policy/suppressions";
+import { suppress } from "../suppressions";
 import { bundleFunction, type FunctionBundle } from "./bundle";
 
 /**

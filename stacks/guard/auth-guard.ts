@@ -4,7 +4,8 @@ import { functionNameFor, pathSegments, roleNameFor } from "../api/route-paths";
 import type { HttpMethod, Route } from "../api/routes";
 import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from "../auth/clients";
 import type { EnvironmentConfig } from "../config";
-import { FUNCTIONS_DIR } from "../functions/bundle";
+import { FUNCTIONS_DIR } from "../paths";
+import { REASON_MIN_LENGTH } from "../suppressions";
 import * as limits from "./cognito-limits";
 import type { GuardFinding } from "./guard-error";
 
@@ -42,8 +43,8 @@ export function routeLabel(route: Pick<Route, "method" | "path">): string {
 }
 
 function checkReason(report: Report, at: string, field: string, reason: string): void {
-  if (reason.trim().length < limits.REASON_MIN_LENGTH) {
-    report(at, field, reason, `the reason must say why in at least ${limits.REASON_MIN_LENGTH} characters`);
+  if (reason.trim().length < REASON_MIN_LENGTH) {
+    report(at, field, reason, `the reason must say why in at least ${REASON_MIN_LENGTH} characters`);
   }
 }
 

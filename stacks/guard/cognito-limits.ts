@@ -18,5 +18,3 @@ export const LAMBDA_MEMORY_MB = { min: 128, max: 10_240 } as const;
 export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
 /** IAM role names: at most 64 characters; function names share the limit. */
 export const NAME_MAX = 64;
-/** A reason that explains, not a placeholder. */
-export const REASON_MIN_LENGTH = 10;

@@ -2,7 +2,7 @@ import type { IConstruct } from "constructs";
 import { TerraformResource, TerraformStack, type IAspect } from "cdktf";
 import { COMPLIANT, NOT_APPLICABLE, type PolicyRule, type ResourceView, type RuleLevel, type StackView } from "./rule";
 import { policyRules } from "./rules";
-import { findSuppression } from "./suppressions";
+import { findSuppression } from "../suppressions";
 
 export interface PolicyFinding {
   readonly ruleId: string;

@@ -1,5 +1,7 @@
 import type { IConstruct } from "constructs";
-import { REASON_MIN_LENGTH } from "../guard/cognito-limits";
+
+/** A reason that explains, not a placeholder: suppressions and declared exceptions need this many characters. */
+export const REASON_MIN_LENGTH = 10;
 
 export interface Suppression {
   readonly ruleId: string;

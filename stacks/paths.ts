@@ -1,0 +1,6 @@
+import * as path from "node:path";
+
+/** Where the project's own folders are, for the bundler, the guard and the local tools alike. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, "functions");
+export const BUILD_DIR = path.join(PROJECT_ROOT, ".build", "lambda");
