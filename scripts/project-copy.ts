@@ -2,7 +2,10 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { listFiles } from "../local/files";
 import { PROJECT_ROOT } from "../stacks/paths";
+
+export { listFiles };
 
 /** What the app needs to synthesize; node_modules is linked, not copied. */
 const SOURCES = ["main.ts", "environments.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "functions"];
@@ -24,20 +27,6 @@ export function synthIn(folder: string, outdir: string, env: NodeJS.ProcessEnv =
     env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir, STATE_BUCKET: "", ...env },
     stdio: "pipe",
   });
-}
-
-/** Every file under `root`, relative and sorted. */
-export function listFiles(root: string): string[] {
-  const files: string[] = [];
-  const walk = (folder: string) => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files.push(path.relative(root, full));
-    }
-  };
-  walk(root);
-  return files.sort();
 }
 
 /** Files that differ (or exist on one side only) between two output folders. */

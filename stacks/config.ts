@@ -92,10 +92,11 @@ export interface ApiConfig {
   /** Retention of the stage's access log group, in days. */
   readonly accessLogRetentionDays: number;
   /**
-   * Execution logging level of every method.
+   * Execution logging level of every method. There is no `OFF`: without execution logs nobody can
+   * see why the authorizer refused a call (policy rule APIG6).
    * @default "ERROR"
    */
-  readonly loggingLevel?: "OFF" | "ERROR" | "INFO";
+  readonly loggingLevel?: "ERROR" | "INFO";
   /**
    * How long API Gateway caches an authorizer decision per token: 0 to 3600 (AWS-FACTS §1).
    * @default 300

@@ -1,6 +1,7 @@
 import { App, type AppConfig } from "cdktf";
 import { BootstrapStack } from "./bootstrap/bootstrap-stack";
 import type { BootstrapConfig, EnvironmentConfig } from "./config";
+import { checkEnvironmentSet } from "./guard/deployment-guard";
 import { GuardError, type GuardFinding } from "./guard/guard-error";
 import { NotesApiStack } from "./notes-api-stack";
 import { CheckedStack } from "./policy/checked-stack";
@@ -50,7 +51,8 @@ export class NotesApp extends App {
 
   /** One stack per environment; the guard's findings of all environments are thrown together. */
   addEnvironments(configs: readonly EnvironmentConfig[]): NotesApiStack[] {
-    const findings: GuardFinding[] = [];
+    const findings: GuardFinding[] = checkEnvironmentSet([...this.environments, ...configs]);
+    if (findings.some((finding) => finding.field === "name")) throw new GuardError(findings);
     const stacks: NotesApiStack[] = [];
     for (const config of configs) {
       try {

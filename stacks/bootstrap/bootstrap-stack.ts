@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { LocalBackend, TerraformOutput } from "cdktf";
 import type { BootstrapConfig, EnvironmentConfig } from "../config";
+import { checkBootstrapConfig } from "../guard/deployment-guard";
 import { GuardError } from "../guard/guard-error";
 import { CheckedStack } from "../policy/checked-stack";
 import { localStatePath } from "../state/backend";
@@ -19,27 +20,17 @@ export class BootstrapStack extends CheckedStack {
   readonly stateBucket: StateBucket;
   readonly roles: GithubDeployRoles;
 
-  /** @throws GuardError when `deployEnvironments` names an environment the app does not have */
+  /** @throws GuardError listing every misconfiguration of `config`, before any resource exists */
   constructor(scope: Construct, id: string, config: BootstrapConfig, environments: readonly EnvironmentConfig[]) {
     super(scope, id);
-    const deployed = config.deployEnvironments.map((name) => environments.find((environment) => environment.name === name));
-    const unknown = config.deployEnvironments.filter((_name, index) => !deployed[index]);
-    if (unknown.length) {
-      throw new GuardError(
-        unknown.map((name) => ({
-          stack: id,
-          at: "bootstrap",
-          field: "deployEnvironments",
-          value: name,
-          message: `no environment is named '${name}' (environments: ${environments.map((environment) => environment.name).join(", ")})`,
-        })),
-      );
-    }
+    const misconfigurations = checkBootstrapConfig(id, config, environments);
+    if (misconfigurations.length) throw new GuardError(misconfigurations);
+    const deployed = config.deployEnvironments.map((name) => environments.find((environment) => environment.name === name)!);
     configureAwsProvider(this, config);
     new LocalBackend(this, { path: localStatePath(id) });
 
     this.stateBucket = new StateBucket(this, "state", config.stateBucket);
-    this.roles = new GithubDeployRoles(this, "github", { config, environments: deployed as EnvironmentConfig[], stateBucketName: config.stateBucket });
+    this.roles = new GithubDeployRoles(this, "github", { config, environments: deployed, stateBucketName: config.stateBucket });
     new ApiGatewayLoggingRole(this, "api-gateway-logging", bootstrapRoleNames(config).logging);
 
     const outputs: Record<string, { value: string; description: string }> = {

@@ -6,6 +6,7 @@ import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from 
 import type { EnvironmentConfig } from "../config";
 import { FUNCTIONS_DIR } from "../paths";
 import { REASON_MIN_LENGTH } from "../suppressions";
+import { accountIdProblem, bucketNameProblem, regionProblem } from "./aws-names";
 import * as limits from "./cognito-limits";
 import type { GuardFinding } from "./guard-error";
 
@@ -234,6 +235,11 @@ function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], r
   const { auth, api, functions } = config;
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.namePrefix)) report("config", "namePrefix", config.namePrefix, "1-20 characters of [a-z0-9-], starting with a letter");
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.name)) report("config", "name", config.name, "1-20 characters of [a-z0-9-], starting with a letter");
+  const regionIssue = regionProblem(String(config.region ?? ""));
+  if (regionIssue) report("config", "region", config.region, regionIssue);
+  const accountIssue = accountIdProblem(String(config.accountId ?? ""));
+  if (accountIssue) report("config", "accountId", config.accountId, accountIssue);
+  if (config.state) checkState(config.state, report);
   if (!limits.DOMAIN_PREFIX.test(auth.domainPrefix)) {
     report("config.auth", "domainPrefix", auth.domainPrefix, "1-63 characters of [a-z0-9-], not starting or ending with '-'");
   }
@@ -255,6 +261,12 @@ function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], r
     const value = api.throttling[field];
     if (!(Number.isFinite(value) && value > 0)) report("config.api.throttling", field, value, "a number above 0");
   }
+  const loggingLevel = api.loggingLevel as string | undefined;
+  if (loggingLevel === "OFF") {
+    report("config.api", "loggingLevel", loggingLevel, "with execution logging off nobody can see why the authorizer refused a call, and the policy pack refuses it (APIG6): use \"ERROR\" (failures only) or \"INFO\"");
+  } else if (loggingLevel !== undefined && !["ERROR", "INFO"].includes(loggingLevel)) {
+    report("config.api", "loggingLevel", loggingLevel, "one of ERROR, INFO");
+  }
   const ttl = api.authorizerCacheTtlSeconds;
   if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= limits.AUTHORIZER_TTL_SECONDS.min && ttl <= limits.AUTHORIZER_TTL_SECONDS.max)) {
     report("config.api", "authorizerCacheTtlSeconds", ttl, "a whole number of seconds from 0 to 3600");
@@ -272,6 +284,18 @@ function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], r
     if (roleName.length > limits.NAME_MAX) {
       report(routeLabel(route), "handler", route.handler, `makes the role name '${roleName}' ${roleName.length} characters; IAM allows ${limits.NAME_MAX}`);
     }
+  }
+}
+
+function checkState(state: NonNullable<EnvironmentConfig["state"]>, report: Report): void {
+  const bucketIssue = bucketNameProblem(String(state.bucket ?? ""));
+  if (bucketIssue) report("config.state", "bucket", state.bucket, `${bucketIssue}; leave state out for local state or STATE_BUCKET`);
+  if (state.region !== undefined) {
+    const regionIssue = regionProblem(state.region);
+    if (regionIssue) report("config.state", "region", state.region, regionIssue);
+  }
+  if (state.keyPrefix !== undefined && !/^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/.test(state.keyPrefix)) {
+    report("config.state", "keyPrefix", state.keyPrefix, "'/'-separated folder names of [A-Za-z0-9!_.*'()-], no leading or trailing '/'");
   }
 }
 
