@@ -81,8 +81,14 @@ export function parseCommandLine<Options extends Record<string, OptionSpec>>(spe
     ]),
   );
   const help = `${spec.command} --help lists them`;
+  // `--expires-in -60` would read -60 as an option: a negative number is the value, so the range check can name it.
+  const args = argv.map((arg, index) => (/^-\d/.test(arg) && spec.options[(argv[index - 1] ?? "").replace(/^--/, "")]?.type === "string" ? `=${arg}` : arg)).reduce<string[]>((joined, arg) => {
+    if (arg.startsWith("=")) joined[joined.length - 1] += arg;
+    else joined.push(arg);
+    return joined;
+  }, []);
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: spec.positionals !== undefined, strict: true });
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: spec.positionals !== undefined, strict: true });
     return { values: values as Values<Options>, positionals };
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
@@ -96,7 +102,7 @@ export function parseCommandLine<Options extends Record<string, OptionSpec>>(spe
     }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       const option = /'(--?[\w-]+)/.exec(message)?.[1] ?? "an option";
-      throw new UsageError(`${option} needs a value: ${help}`);
+      throw new UsageError(message.includes("does not take an argument") ? `${option} is a switch and takes no value: ${help}` : `${option} needs a value: ${help}`);
     }
     throw error;
   }

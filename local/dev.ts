@@ -1,36 +1,113 @@
-import { parseArgs } from "node:util";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../stacks/paths";
+import { integerOption, parseCommandLine, runCli } from "./cli";
 import { LocalGateway } from "./local-gateway";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "./local-stack";
+import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack, SYNTH_SOURCES } from "./local-stack";
+import type { StackModel } from "./stack-model";
 
-const { values } = parseArgs({
+const spec = {
+  command: "npm run dev --",
+  summary:
+    "Serves one synthesized stack on 127.0.0.1 as API Gateway would: the Cognito authorizer's rules, the deployable zips in Lambda-like processes, DynamoDB (dynalite) with data kept in .local/, a token endpoint and the issuer's JWKS. Watches the sources and reloads.",
   options: {
-    stack: { type: "string", default: "dev" },
-    port: { type: "string", default: "3000" },
-    fresh: { type: "boolean", default: false },
+    stack: { type: "string", value: "environment", description: "the environment to serve", default: "dev" },
+    port: { type: "string", value: "number", description: "port on 127.0.0.1; 0 picks a free one", default: "3000" },
+    fresh: { type: "boolean", description: "start with an empty database (never touches data another instance holds)", default: false },
+    "no-watch": { type: "boolean", description: "do not re-synthesize when stacks/, functions/ or environments.ts change", default: false },
   },
-});
+  examples: ["npm run dev", "npm run dev -- --stack prod --port 3001 --fresh", "npm run dev -- --no-watch"],
+} as const;
 
-async function main(): Promise<void> {
-  const { model, terraform } = synthesizeLocalStack(values.stack!);
-  const gateway = new LocalGateway({ model, terraform, dataDir: LOCAL_DATA_DIR, port: Number(values.port), fresh: values.fresh });
+/** One line per route: what a caller needs to get through. */
+export function routeTable(model: StackModel): string[] {
+  const methods = model.methods.filter((method) => method.httpMethod !== "OPTIONS");
+  const width = Math.max(...methods.map((method) => `${method.httpMethod} ${method.resourcePath}`.length));
+  const short = (scope: string) => scope.slice(model.resourceServerIdentifier.length + 1);
+  return methods.map((method) => {
+    const route = `${method.httpMethod} ${method.resourcePath}`.padEnd(width);
+    const needs =
+      method.authorization === "NONE"
+        ? "public: no token"
+        : method.scopes.length
+          ? `access token with ${method.scopes.map(short).join(" or ")}`
+          : "ID token (no scopes: API Gateway refuses access tokens)";
+    return `  ${route}  ${needs}`;
+  });
+}
+
+function watchSources(onChange: (file: string) => void): () => void {
+  const watchers = SYNTH_SOURCES.filter((source) => source !== "package-lock.json").map((source) => {
+    const target = path.join(PROJECT_ROOT, source);
+    const recursive = fs.statSync(target).isDirectory();
+    return fs.watch(target, { recursive }, (_event, file) => onChange(recursive && file ? path.join(source, file.toString()) : source));
+  });
+  return () => watchers.forEach((watcher) => watcher.close());
+}
+
+runCli(async () => {
+  const { values } = parseCommandLine(spec);
+  const stack = checkStackName(values.stack);
+  const port = integerOption("port", values.port, 0, 65_535);
+  const { model, terraform } = synthesizeLocalStack(stack);
+  const gateway = new LocalGateway({ model, terraform, dataDir: LOCAL_DATA_DIR, port, fresh: values.fresh });
   await gateway.start();
-  const lines = [
-    `local API for stack '${model.stack}': ${gateway.apiUrl}`,
-    `issuer ${gateway.issuer.issuer} (JWKS at ${gateway.url}${gateway.issuer.jwksPath})`,
-    `token endpoint ${gateway.url}/oauth2/token`,
-    ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
-    `a token: npm run token -- --stack ${model.stack} --port ${values.port} --client web --user alice --scope notes.read`,
-    `data in ${LOCAL_DATA_DIR} (--fresh starts empty); Ctrl-C stops`,
-  ];
-  console.log(lines.join("\n"));
+  const boundPort = new URL(gateway.url).port;
+  console.log(
+    [
+      `local API for stack '${model.stack}': ${gateway.apiUrl}`,
+      ...routeTable(model),
+      `issuer ${gateway.issuer.issuer} (JWKS at ${gateway.url}${gateway.issuer.jwksPath})`,
+      `token endpoint ${gateway.url}/oauth2/token`,
+      ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
+      `a token: npm run -s token -- --stack ${model.stack} --port ${boundPort} --client web --user alice --scope notes.read`,
+      `data in ${path.relative(process.cwd(), LOCAL_DATA_DIR) || "."} (--fresh starts empty); ${values["no-watch"] ? "" : "watching stacks/, functions/, environments.ts; "}Ctrl-C stops`,
+    ].join("\n"),
+  );
+
+  let stopWatching = () => undefined as void;
+  if (!values["no-watch"]) {
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> | undefined;
+    let again = false;
+    const changed = new Set<string>();
+    const resynthesize = async () => {
+      const files = [...changed].sort();
+      changed.clear();
+      const outcome = await synthesizeInChild(DEFAULT_OUTDIR);
+      if (!outcome.ok) {
+        console.log(`change in ${files.join(", ")}: synth failed, still serving the last good build\n${outcome.message}`);
+        return;
+      }
+      try {
+        const restarted = await gateway.reload(readLocalStack(stack, DEFAULT_OUTDIR));
+        console.log(`change in ${files.join(", ")}: reloaded; ${restarted.length ? `new code for ${restarted.join(", ")}` : "no function changed"}`);
+        if (files.some((file) => !file.startsWith("functions"))) console.log(routeTable(gateway.stackModel).join("\n"));
+      } catch (error) {
+        console.log(`change in ${files.join(", ")}: could not reload (${(error as Error).message}), still serving the last good build`);
+      }
+    };
+    const schedule = () => {
+      if (running) return void (again = true);
+      running = resynthesize().finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          schedule();
+        }
+      });
+    };
+    stopWatching = watchSources((file) => {
+      changed.add(file);
+      clearTimeout(timer);
+      timer = setTimeout(schedule, 150);
+    });
+  }
+
   const stop = () => {
+    stopWatching();
     void gateway.stop().then(() => process.exit(0));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
 });

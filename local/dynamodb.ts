@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type AttributeDefinition, type KeySchemaElement } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type AttributeDefinition, type KeySchemaElement } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
 import { resourcesOf, type TerraformJson } from "./terraform-config";
 
@@ -78,4 +78,33 @@ export async function createTablesFromTerraform(client: DynamoDBClient, tf: Terr
     created.push(tableName);
   }
   return created;
+}
+
+/**
+ * Waits for every table of the stack to be ACTIVE, creating missing ones. A table stuck in
+ * CREATING (a start killed mid-way leaves one in the data folder) holds no data: it is dropped and
+ * created again. Returns the tables it recreated.
+ */
+export async function ensureTablesFromTerraform(client: DynamoDBClient, tf: TerraformJson, waitMs = 2000): Promise<string[]> {
+  await createTablesFromTerraform(client, tf);
+  const repaired: string[] = [];
+  for (const { config } of resourcesOf(tf, "aws_dynamodb_table")) {
+    const tableName = String(config.name);
+    const deadline = Date.now() + waitMs;
+    let status = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
+    while (status !== "ACTIVE" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
+    }
+    if (status === "ACTIVE") continue;
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+    for (let waited = 0; waited < waitMs; waited += 50) {
+      const tables = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
+      if (!tables.includes(tableName)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await createTablesFromTerraform(client, tf);
+    repaired.push(tableName);
+  }
+  return repaired;
 }

@@ -18,19 +18,23 @@ export function extractZip(zipPath: string, folder: string): Record<string, Uint
   return entries;
 }
 
-interface Pending {
-  resolve(outcome: InvokeOutcome): void;
-  timer: NodeJS.Timeout;
+/** One process: one Lambda execution environment, serving one invocation at a time. */
+interface Worker {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  /** Settles the invocation in flight when the process dies. */
+  onExit?: (code: number | null) => void;
 }
 
 /**
- * Runs one function from the same zip that deploys, in its own process with the environment
- * its Terraform gives it, and enforces its timeout by ending the process.
+ * Runs one function from the same zip that deploys, with the environment its Terraform gives it.
+ * Like Lambda, each process serves one invocation at a time: a concurrent call gets another process
+ * (a cold start), and a timed-out call loses only its own process.
  */
 export class FunctionRunner {
-  private child?: ChildProcess;
-  private ready?: Promise<void>;
-  private readonly pending = new Map<string, Pending>();
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Set<Worker>();
+  private stopping = false;
   private readonly entry: string;
   private readonly exportName: string;
 
@@ -46,7 +50,17 @@ export class FunctionRunner {
     this.exportName = exportName ?? "handler";
   }
 
-  private start(): Promise<void> {
+  /** The zip this runner serves. */
+  get zipPath(): string {
+    return this.fn.zipPath;
+  }
+
+  /** Processes alive now, idle or busy. */
+  get processes(): number {
+    return this.idle.length + this.busy.size;
+  }
+
+  private spawnWorker(): Worker {
     const child = fork(path.join(__dirname, "function-host.js"), [this.entry, this.exportName], {
       env: {
         PATH: process.env.PATH,
@@ -57,52 +71,72 @@ export class FunctionRunner {
       },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    this.child = child;
-    this.ready = new Promise((resolve, reject) => {
-      child.once("error", reject);
-      child.on("message", (message: { ready?: boolean; id?: string; ok?: boolean; result?: unknown; error?: string }) => {
-        if (message.ready) return resolve();
-        const pending = message.id ? this.pending.get(message.id) : undefined;
-        if (!pending) return;
-        clearTimeout(pending.timer);
-        this.pending.delete(message.id!);
-        pending.resolve(message.ok ? { ok: true, result: message.result } : { ok: false, reason: "error", detail: message.error ?? "unknown error" });
-      });
-      child.once("exit", (code) => {
-        if (this.child === child) this.child = undefined;
-        reject(new Error(`function ${this.fn.name} exited with ${code} before it was ready`));
-        for (const [id, pending] of this.pending) {
-          clearTimeout(pending.timer);
-          pending.resolve({ ok: false, reason: "error", detail: `process exited with ${code}` });
-          this.pending.delete(id);
-        }
-      });
+    const worker: Worker = {
+      child,
+      ready: new Promise<void>((resolve, reject) => {
+        child.once("error", reject);
+        child.on("message", (message: { ready?: boolean }) => {
+          if (message.ready) resolve();
+        });
+        child.once("exit", (code) => reject(new Error(`function ${this.fn.name} exited with ${code} before it was ready`)));
+      }),
+    };
+    worker.ready.catch(() => undefined);
+    child.once("exit", (code) => {
+      const index = this.idle.indexOf(worker);
+      if (index >= 0) this.idle.splice(index, 1);
+      worker.onExit?.(code);
     });
-    return this.ready;
+    return worker;
   }
 
   async invoke(event: unknown): Promise<InvokeOutcome> {
-    if (!this.child) await this.start();
-    else await this.ready;
-    const child = this.child!;
+    const worker = this.idle.pop() ?? this.spawnWorker();
+    this.busy.add(worker);
+    try {
+      await worker.ready;
+    } catch (error) {
+      this.busy.delete(worker);
+      return { ok: false, reason: "error", detail: (error as Error).message };
+    }
     const id = randomUUID();
-    return new Promise((resolve) => {
+    const outcome = await new Promise<InvokeOutcome>((resolve) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
+        // Like Lambda, a timed-out invocation loses its execution environment, and only its own.
+        worker.onExit = undefined;
+        worker.child.kill("SIGKILL");
         resolve({ ok: false, reason: "timeout", detail: `Task timed out after ${this.fn.timeoutSeconds}.00 seconds` });
-        // Like Lambda, a timed-out invocation loses its container.
-        if (this.child === child) this.child = undefined;
-        child.kill("SIGKILL");
       }, this.fn.timeoutSeconds * 1000);
-      this.pending.set(id, { resolve, timer });
-      child.send({ id, event, context: { functionName: this.fn.name, awsRequestId: id } });
+      const onMessage = (message: { id?: string; ok?: boolean; result?: unknown; error?: string }) => {
+        if (message.id !== id) return;
+        clearTimeout(timer);
+        worker.child.off("message", onMessage);
+        worker.onExit = undefined;
+        resolve(message.ok ? { ok: true, result: message.result } : { ok: false, reason: "error", detail: message.error ?? "unknown error" });
+      };
+      worker.onExit = (code) => {
+        clearTimeout(timer);
+        worker.child.off("message", onMessage);
+        resolve({ ok: false, reason: "error", detail: `process exited with ${code}` });
+      };
+      worker.child.on("message", onMessage);
+      worker.child.send({ id, event, context: { functionName: this.fn.name, awsRequestId: id } });
     });
+    this.busy.delete(worker);
+    const alive = !worker.child.killed && worker.child.exitCode === null && worker.child.signalCode === null;
+    if (alive && !this.stopping) this.idle.push(worker);
+    else if (alive) worker.child.kill("SIGKILL");
+    return outcome;
+  }
+
+  /** Ends idle processes now and busy ones when their invocation finishes. */
+  drain(): void {
+    this.stopping = true;
+    for (const worker of this.idle.splice(0)) worker.child.kill("SIGKILL");
   }
 
   stop(): void {
-    for (const pending of this.pending.values()) clearTimeout(pending.timer);
-    this.pending.clear();
-    this.child?.kill("SIGKILL");
-    this.child = undefined;
+    this.drain();
+    for (const worker of this.busy) worker.child.kill("SIGKILL");
   }
 }

@@ -6,7 +6,9 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { apiEvent } from "./api-event";
 import { LocalCognitoAuthorizer, type AuthorizerDecision } from "./cognito-authorizer";
-import { createTablesFromTerraform, localSdkEnvironment, startLocalDynamo, type LocalDynamo } from "./dynamodb";
+import { expectedError } from "./cli";
+import { ensureTablesFromTerraform, localSdkEnvironment, startLocalDynamo, type LocalDynamo } from "./dynamodb";
+import { acquireLock, type InstanceLock } from "./instance-lock";
 import { FunctionRunner } from "./function-runner";
 import { LocalIssuer } from "./local-issuer";
 import type { LocalClient, LocalMethod, StackModel } from "./stack-model";
@@ -19,7 +21,7 @@ export interface LocalGatewayOptions {
   readonly dataDir: string;
   /** @default 3000; 0 picks a free port */
   readonly port?: number;
-  /** Start with an empty database. @default false */
+  /** Start with an empty database; never deletes data another running instance holds. @default false */
   readonly fresh?: boolean;
   /** One line per request. @default console.log */
   readonly log?: (line: string) => void;
@@ -61,6 +63,23 @@ function compile(method: LocalMethod): Route {
   return { method, pattern: new RegExp(`^/${source}/?$`), parameters, literalSegments: segments.filter((segment) => !segment.startsWith("{")).length };
 }
 
+/** API Gateway's REST API quotas: payload size and the request line with header values. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const MAX_REQUEST_LINE_AND_HEADER_BYTES = 10_240;
+
+/** What a client sent, made safe for one log line: control characters are escaped, so nothing forges a line. */
+export function escapeForLog(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function decodePathParameter(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
 function header(request: http.IncomingMessage, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
@@ -80,9 +99,21 @@ export class LocalGateway {
   private issuerInstance?: LocalIssuer;
   private credentials: LocalClientCredentials[] = [];
   private readonly log: (line: string) => void;
+  private model: StackModel;
+  private terraform: TerraformJson;
+  private lock?: InstanceLock;
+  private ready = false;
 
   constructor(private readonly options: LocalGatewayOptions) {
-    this.log = options.log ?? ((line) => console.log(line));
+    const log = options.log ?? ((line: string) => console.log(line));
+    this.log = (line) => log(escapeForLog(line));
+    this.model = options.model;
+    this.terraform = options.terraform;
+  }
+
+  /** The stack model being served; replaced by `reload`. */
+  get stackModel(): StackModel {
+    return this.model;
   }
 
   get issuer(): LocalIssuer {
@@ -101,53 +132,104 @@ export class LocalGateway {
 
   /** The invoke URL, with the stage, like the stack's `api_url` output. */
   get apiUrl(): string {
-    return `${this.url}/${this.options.model.stageName}`;
+    return `${this.url}/${this.model.stageName}`;
   }
 
+  /**
+   * Takes the stack's lock, binds the port, and only then opens the data: a second instance, or a
+   * port in use, fails before anything is touched. Requests before the data is open get 503.
+   */
   async start(): Promise<void> {
-    const { model, dataDir } = this.options;
+    const { dataDir } = this.options;
+    const model = this.model;
     fs.mkdirSync(dataDir, { recursive: true });
-    const databaseFolder = path.join(dataDir, "dynamodb", model.stack);
-    if (this.options.fresh) fs.rmSync(databaseFolder, { recursive: true, force: true });
-    fs.mkdirSync(databaseFolder, { recursive: true });
-    this.dynamo = await startLocalDynamo({ path: databaseFolder });
-    await createTablesFromTerraform(this.dynamo.client, this.options.terraform);
-
-    this.server = http.createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        this.log(`${request.method} ${request.url} 500 local gateway error: ${String(error)}`);
-        if (!response.headersSent) response.writeHead(500, { "Content-Type": "application/json" });
-        response.end(JSON.stringify({ message: "local gateway error" }));
+    this.lock = acquireLock(path.join(dataDir, `${model.stack}.lock`), model.stack);
+    try {
+      this.server = http.createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
+        this.handle(request, response).catch((error: unknown) => {
+          this.log(`${request.method} ${request.url} 500 local gateway error: ${String(error)}`);
+          if (!response.headersSent) response.writeHead(500, { "Content-Type": "application/json" });
+          response.end(JSON.stringify({ message: "local gateway error" }));
+        });
       });
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once("error", reject);
-      this.server!.listen(this.options.port ?? 3000, "127.0.0.1", () => resolve());
-    });
-    const { port } = this.server.address() as AddressInfo;
+      await new Promise<void>((resolve, reject) => {
+        this.server!.once("error", (error: NodeJS.ErrnoException) =>
+          reject(error.code === "EADDRINUSE" ? expectedError(`port ${this.options.port ?? 3000} is in use: stop what holds it, or pick another with --port (0 picks a free one)`) : error),
+        );
+        this.server!.listen(this.options.port ?? 3000, "127.0.0.1", () => resolve());
+      });
+      this.lock.update({ url: this.url });
 
-    this.issuerInstance = new LocalIssuer(localIssuerUrl(model, port), path.join(dataDir, "keys"));
-    this.credentials = this.loadClients();
-    this.authorizer = new LocalCognitoAuthorizer(this.issuerInstance, this.credentials.map((client) => client.clientId));
-    this.routes = model.methods.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
-    const sdkEnvironment = localSdkEnvironment(this.dynamo.endpoint, model.region);
-    for (const fn of model.functions.values()) {
-      this.runners.set(fn.name, new FunctionRunner(fn, path.join(dataDir, "functions", model.stack, fn.name), sdkEnvironment));
+      const databaseFolder = path.join(dataDir, "dynamodb", model.stack);
+      if (this.options.fresh) fs.rmSync(databaseFolder, { recursive: true, force: true });
+      fs.mkdirSync(databaseFolder, { recursive: true });
+      this.dynamo = await startLocalDynamo({ path: databaseFolder });
+      const repaired = await ensureTablesFromTerraform(this.dynamo.client, this.terraform);
+      for (const table of repaired) this.log(`table ${table} was not ACTIVE (an interrupted start): recreated it`);
+
+      const { port } = this.server.address() as AddressInfo;
+      this.issuerInstance = new LocalIssuer(localIssuerUrl(model, port), path.join(dataDir, "keys"));
+      this.serve(model);
+      this.ready = true;
+    } catch (error) {
+      await this.stop();
+      throw error;
     }
   }
 
+  /** Routes, clients and function processes of `model`; a function keeps its processes when its zip did not change. */
+  private serve(model: StackModel): string[] {
+    const { dataDir } = this.options;
+    this.model = model;
+    this.credentials = this.loadClients();
+    this.authorizer = new LocalCognitoAuthorizer(this.issuer, this.credentials.map((client) => client.clientId));
+    this.routes = model.methods.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
+    const sdkEnvironment = localSdkEnvironment(this.dynamo!.endpoint, model.region);
+    const changed: string[] = [];
+    for (const [name, runner] of this.runners) {
+      if (model.functions.get(name)?.zipPath !== runner.zipPath) {
+        runner.drain();
+        this.runners.delete(name);
+      }
+    }
+    for (const fn of model.functions.values()) {
+      if (this.runners.has(fn.name)) continue;
+      // A new folder per zip: processes of the previous zip may still be finishing a call.
+      this.runners.set(fn.name, new FunctionRunner(fn, path.join(dataDir, "functions", model.stack, fn.name, path.basename(fn.zipPath, ".zip")), sdkEnvironment));
+      changed.push(fn.name);
+    }
+    return changed;
+  }
+
+  /**
+   * Serves a newly synthesized version of the same stack: new routes, clients and tables at once;
+   * only functions whose zip changed get new processes. Returns their names.
+   */
+  async reload(next: { model: StackModel; terraform: TerraformJson }): Promise<string[]> {
+    if (next.model.stack !== this.model.stack) throw new Error(`cannot reload stack '${this.model.stack}' with '${next.model.stack}'`);
+    await ensureTablesFromTerraform(this.dynamo!.client, next.terraform);
+    this.terraform = next.terraform;
+    return this.serve(next.model);
+  }
+
   async stop(): Promise<void> {
+    this.ready = false;
     for (const runner of this.runners.values()) runner.stop();
-    if (this.server) {
+    this.runners.clear();
+    if (this.server?.listening) {
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     }
     await this.dynamo?.close();
+    this.dynamo = undefined;
+    this.lock?.release();
+    this.lock = undefined;
   }
 
   /** Client ids derived from the names; secrets made once and kept in the data folder. */
   private loadClients(): LocalClientCredentials[] {
-    const { model, dataDir } = this.options;
+    const { dataDir } = this.options;
+    const model = this.model;
     const file = path.join(dataDir, `clients-${model.stack}.json`);
     const secrets: Record<string, string> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
     const clients = model.clients.map((client) => {
@@ -163,16 +245,26 @@ export class LocalGateway {
     const started = performance.now();
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const method = request.method ?? "GET";
-    const body = await new Promise<string>((resolve) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    });
     const send = (status: number, headers: Record<string, string>, text: string, note: string) => {
       response.writeHead(status, headers);
       response.end(text);
       this.log(`${method} ${url.pathname}${url.search} ${status} ${Math.round(performance.now() - started)}ms ${note}`);
     };
+    if (!this.ready) return send(503, { "Content-Type": "application/json", "Retry-After": "1" }, JSON.stringify({ message: "starting" }), "not ready");
+
+    const requestLineAndHeaders =
+      Buffer.byteLength(`${method} ${request.url ?? "/"} HTTP/${request.httpVersion}`) + request.rawHeaders.filter((_, index) => index % 2 === 1).reduce((sum, value) => sum + Buffer.byteLength(value), 0);
+    if (requestLineAndHeaders > MAX_REQUEST_LINE_AND_HEADER_BYTES) {
+      request.resume();
+      const error = this.gatewayResponse("REQUEST_TOO_LARGE", 413, "Request Too Long", request);
+      return send(error.status, error.headers, error.body, `request line and headers are ${requestLineAndHeaders} bytes, over ${MAX_REQUEST_LINE_AND_HEADER_BYTES}`);
+    }
+    const body = await readBody(request, MAX_BODY_BYTES);
+    if (body === undefined) {
+      const error = this.gatewayResponse("REQUEST_TOO_LARGE", 413, "Request Too Long", request);
+      response.setHeader("Connection", "close");
+      return send(error.status, error.headers, error.body, `body over ${MAX_BODY_BYTES} bytes`);
+    }
 
     if (method === "GET" && url.pathname === `${new URL(this.issuer.issuer).pathname}/.well-known/jwks.json`) {
       return send(200, { "Content-Type": "application/json" }, JSON.stringify(this.issuer.jwks), "jwks");
@@ -182,7 +274,7 @@ export class LocalGateway {
       return send(outcome.status, { "Content-Type": "application/json" }, JSON.stringify(outcome.body), `token endpoint: ${outcome.note}`);
     }
 
-    const stagePrefix = `/${this.options.model.stageName}`;
+    const stagePrefix = `/${this.model.stageName}`;
     const resourcePath = url.pathname.startsWith(`${stagePrefix}/`) ? url.pathname.slice(stagePrefix.length) : undefined;
     const candidates = resourcePath === undefined ? [] : this.routes.filter((route) => route.pattern.test(resourcePath));
     const route = candidates.find((candidate) => candidate.method.httpMethod === method);
@@ -209,7 +301,12 @@ export class LocalGateway {
     }
 
     const match = route.pattern.exec(resourcePath!)!;
-    const pathParameters = Object.fromEntries(route.parameters.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+    const decoded = route.parameters.map((_, index) => decodePathParameter(match[index + 1]!));
+    if (decoded.some((value) => value === undefined)) {
+      const error = this.gatewayResponse("BAD_REQUEST_PARAMETERS", 400, "Bad Request", request);
+      return send(error.status, error.headers, error.body, "malformed percent-encoding in the path");
+    }
+    const pathParameters = Object.fromEntries(route.parameters.map((name, index) => [name, decoded[index]!]));
     const multiValueHeaders: Record<string, string[]> = {};
     for (let index = 0; index < request.rawHeaders.length; index += 2) {
       (multiValueHeaders[request.rawHeaders[index]!] ??= []).push(request.rawHeaders[index + 1]!);
@@ -226,7 +323,7 @@ export class LocalGateway {
       multiValueQuery: Object.keys(multiValueQuery).length ? multiValueQuery : undefined,
       body: body === "" ? null : body,
       claims: decision?.allow ? decision.claims : undefined,
-      stage: this.options.model.stageName,
+      stage: this.model.stageName,
       requestId: randomUUID(),
       sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
     });
@@ -246,7 +343,7 @@ export class LocalGateway {
 
   /** One of the stack's gateway responses, or the DEFAULT_4XX/5XX one, rendered for this request. */
   private gatewayResponse(responseType: string, status: number, message: string, request: http.IncomingMessage) {
-    const responses = this.options.model.gatewayResponses;
+    const responses = this.model.gatewayResponses;
     const fallback = status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
     const defined = responses.find((candidate) => candidate.responseType === responseType) ?? responses.find((candidate) => candidate.responseType === fallback);
     const headers: Record<string, string> = { "Content-Type": "application/json" };
@@ -270,8 +367,10 @@ export class LocalGateway {
     if (basic) {
       const decoded = Buffer.from(basic[1]!, "base64").toString("utf8");
       const separator = decoded.indexOf(":");
-      clientId = decodeURIComponent(decoded.slice(0, separator));
-      clientSecret = decodeURIComponent(decoded.slice(separator + 1));
+      const [id, secret] = [decodePathParameter(decoded.slice(0, separator)), decodePathParameter(decoded.slice(separator + 1))];
+      if (separator < 0 || id === undefined || secret === undefined) return error(400, "invalid_client", "malformed Basic credentials");
+      clientId = id;
+      clientSecret = secret;
     }
     const client = this.credentials.find((candidate) => candidate.clientId === clientId);
     if (!client || !client.clientSecret || client.clientSecret !== clientSecret) return error(400, "invalid_client", `client ${clientId ?? "none"} not authenticated`);
@@ -285,4 +384,22 @@ export class LocalGateway {
     const accessToken = await this.issuer.sign({ clientId: client.clientId, scopes, expiresInSeconds: expiresIn });
     return { status: 200, body: { access_token: accessToken, expires_in: expiresIn, token_type: "Bearer" }, note: `${client.name} got ${scopes.join(" ")}` };
   }
+}
+
+/** The body as text, or undefined once it passes `limit` bytes (the rest is drained unread). */
+function readBody(request: http.IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= limit) return void chunks.push(chunk);
+      request.off("data", onData);
+      request.resume();
+      resolve(undefined);
+    };
+    request.on("data", onData);
+    request.on("end", () => resolve(size <= limit ? Buffer.concat(chunks).toString("utf8") : undefined));
+    request.on("error", reject);
+  });
 }

@@ -2,31 +2,19 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
-import { parseArgs } from "node:util";
-import { bootstrap, environments } from "../environments";
+import { environments } from "../environments";
+import { expectedError, parseCommandLine, runCli, UsageError } from "../local/cli";
+import { synthesizeProject } from "../local/synth";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { dataStackName } from "../stacks/notes-data-stack";
-import { NotesApp } from "../stacks/notes-app";
 import type { PlanJson } from "./terraform/offline-terraform";
 import { deploymentsToRefresh, refreshArguments } from "./terraform/redeploy";
-
-const USAGE = `usage:
-  npm run deploy -- <environment> [--auto-approve] [--outputs-file outputs.json]
-      synthesize, then plan, show and apply <environment>-data and <environment> in that order
-  npm run deploy -- bootstrap [--auto-approve] [--outputs-file bootstrap-outputs.json]
-  npm run -s deploy -- --stack <stack> --plan-out <file> [--read-only]
-      plan one synthesized stack into a file and its text into <file>.txt (--read-only: no state lock)
-  npm run -s deploy -- --stack <stack> --apply <file>        apply that file, then refresh the deployment if a route was removed
-
-Applying a plan that removes an API route, preflight or gateway response is followed by a second
-apply that replaces the stage's deployment: the first one was snapshotted while the removed
-method still existed.`;
 
 const OUTDIR = path.join(PROJECT_ROOT, "cdktf.out");
 
 function stackFolder(stack: string): string {
   const folder = path.join(OUTDIR, "stacks", stack);
-  if (!fs.existsSync(path.join(folder, "cdk.tf.json"))) throw new Error(`no synthesized stack '${stack}' in ${OUTDIR}: run npm run synth first`);
+  if (!fs.existsSync(path.join(folder, "cdk.tf.json"))) throw expectedError(`no synthesized stack '${stack}' in ${OUTDIR}: run npm run synth first`);
   return folder;
 }
 
@@ -38,8 +26,8 @@ function terraform(stack: string, args: readonly string[], capture = false): str
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, CHECKPOINT_DISABLE: "1" },
   });
-  if (result.error) throw new Error(`terraform could not run: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`terraform ${args[0]} failed for stack ${stack} (exit ${result.status})`);
+  if (result.error) throw expectedError(`terraform could not run: ${result.error.message}`);
+  if (result.status !== 0) throw expectedError(`terraform ${args[0]} failed for stack ${stack} (exit ${result.status})`);
   return result.stdout ?? "";
 }
 
@@ -63,41 +51,52 @@ export function applyPlan(stack: string, planFile: string): void {
 }
 
 async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new Error("no terminal to confirm on: pass --auto-approve");
+  if (!process.stdin.isTTY) throw new UsageError("no terminal to confirm on: pass --auto-approve");
   const prompt = readline.createInterface({ input: process.stdin, output: process.stdout });
   const answer = await prompt.question(question);
   prompt.close();
   return answer.trim().toLowerCase() === "yes";
 }
 
+const spec = {
+  command: "npm run deploy --",
+  positionals: "<environment>|bootstrap",
+  summary: `Synthesizes, then plans, shows, confirms and applies the environment's two stacks (<environment>-data, then <environment>), or the bootstrap stack. With --stack, plans or applies one synthesized stack through a plan file.
+
+Applying a plan that removes an API route, preflight or gateway response is followed by a second
+apply that replaces the stage's deployment: the first one was snapshotted while the removed
+method still existed.`,
+  options: {
+    "auto-approve": { type: "boolean", description: "apply without asking (CI)", default: false },
+    "outputs-file": { type: "string", value: "file", description: "write the stacks' outputs as JSON (merged into an existing file)" },
+    stack: { type: "string", value: "stack", description: "one synthesized stack, with --plan-out or --apply" },
+    "plan-out": { type: "string", value: "file", description: "plan --stack into <file>, its text into <file>.txt" },
+    "read-only": { type: "boolean", description: "with --plan-out: take no state lock (the plan role cannot write one)", default: false },
+    apply: { type: "string", value: "file", description: "apply exactly this plan file to --stack, then the refresh step if it removed a route" },
+  },
+  examples: [
+    "npm run deploy -- bootstrap --outputs-file bootstrap-outputs.json",
+    "npm run deploy -- dev --outputs-file outputs.json",
+    "npm run -s deploy -- --stack prod --plan-out prod.tfplan --read-only",
+    "npm run -s deploy -- --stack prod --apply prod.tfplan",
+  ],
+} as const;
+
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      stack: { type: "string" },
-      "plan-out": { type: "string" },
-      "read-only": { type: "boolean", default: false },
-      apply: { type: "string" },
-      "auto-approve": { type: "boolean", default: false },
-      "outputs-file": { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) return console.log(USAGE);
+  const { values, positionals } = parseCommandLine(spec);
   if (values.stack) {
+    if (positionals.length) throw new UsageError(`--stack takes no <environment> argument, got '${positionals.join(" ")}'`);
     if (values["plan-out"]) return planStack(values.stack, values["plan-out"], values["read-only"]);
     if (values.apply) return applyPlan(values.stack, values.apply);
-    throw new Error(`--stack needs --plan-out or --apply\n${USAGE}`);
+    throw new UsageError("--stack needs --plan-out <file> or --apply <file>");
   }
   const [target] = positionals;
-  if (!target || positionals.length > 1) throw new Error(USAGE);
+  if (!target) throw new UsageError(`name what to deploy: bootstrap or one of ${Object.keys(environments).join(", ")} (npm run deploy -- --help)`);
+  if (positionals.length > 1) throw new UsageError(`deploy one environment at a time, got '${positionals.join(" ")}'`);
   const stacks = target === "bootstrap" ? ["bootstrap"] : target in environments ? [dataStackName(target), target] : undefined;
-  if (!stacks) throw new Error(`unknown environment '${target}': choose bootstrap or one of ${Object.keys(environments).join(", ")}`);
+  if (!stacks) throw new UsageError(`unknown environment '${target}': choose bootstrap or one of ${Object.keys(environments).join(", ")}`);
 
-  const app = new NotesApp({ outdir: OUTDIR });
-  app.addEnvironments(Object.values(environments));
-  app.addBootstrap(bootstrap);
-  app.synth();
+  synthesizeProject({ outdir: OUTDIR, log: (line) => console.log(line) });
 
   const outputs: Record<string, Record<string, unknown>> = {};
   for (const stack of stacks) {
@@ -120,9 +119,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli(main);

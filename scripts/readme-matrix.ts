@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { environments } from "../environments";
+import { expectedError, parseCommandLine, runCli } from "../local/cli";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { AUTH_MATRIX_MARKDOWN } from "../stacks/matrix/auth-matrix-files";
 import { NotesApp } from "../stacks/notes-app";
@@ -33,12 +34,15 @@ export function readmeMatrix(readme = fs.readFileSync(README, "utf8")): string |
 }
 
 if (require.main === module) {
-  const readme = fs.readFileSync(README, "utf8");
-  const current = readmeMatrix(readme);
-  if (current === undefined) throw new Error(`README.md has no ${START} ... ${END} markers`);
-  const fresh = devMatrixMarkdown();
-  const before = readme.slice(0, readme.indexOf(START) + START.length);
-  const after = readme.slice(readme.indexOf(END));
-  fs.writeFileSync(README, `${before}\n\n${fresh}\n\n${after}`);
-  process.stdout.write(current === fresh ? "README auth matrix is current\n" : "README auth matrix updated\n");
+  runCli(() => {
+    parseCommandLine({ command: "npm run docs:matrix --", summary: "Rewrites the dev auth matrix between the README's markers from a fresh synth.", options: {}, examples: ["npm run docs:matrix"] });
+    const readme = fs.readFileSync(README, "utf8");
+    const current = readmeMatrix(readme);
+    if (current === undefined) throw expectedError(`README.md has no ${START} ... ${END} markers`);
+    const fresh = devMatrixMarkdown();
+    const before = readme.slice(0, readme.indexOf(START) + START.length);
+    const after = readme.slice(readme.indexOf(END));
+    fs.writeFileSync(README, `${before}\n\n${fresh}\n\n${after}`);
+    process.stdout.write(current === fresh ? "README auth matrix is current\n" : "README auth matrix updated\n");
+  });
 }

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { dataStackName } from "../stacks/notes-data-stack";
-import { parseArgs } from "node:util";
 import { environments } from "../environments";
 import { LocalGateway } from "../local/local-gateway";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../local/local-stack";
+import { expectedError, parseCommandLine, runCli } from "../local/cli";
+import { checkStackName, LOCAL_DATA_DIR, synthesizeLocalStack } from "../local/local-stack";
 
 export interface SmokeTarget {
   /** Invoke URL with the stage, the stack's `api_url`. */
@@ -85,11 +85,11 @@ export async function runSmoke(target: SmokeTarget): Promise<SmokeCheck[]> {
 }
 
 function outputsOf(file: string, stack: string): Record<string, unknown> {
-  if (!fs.existsSync(file)) throw new Error(`no outputs file ${file}: write it with npm run deploy -- ${stack} --outputs-file ${path.basename(file)}`);
+  if (!fs.existsSync(file)) throw expectedError(`no outputs file ${file}: write it with npm run deploy -- ${stack} --outputs-file ${path.basename(file)}`);
   const all = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, Record<string, unknown>>;
   const [outputs, data] = [all[stack], all[dataStackName(stack)]];
   if (!outputs || !data) {
-    throw new Error(`${file} needs the outputs of stacks '${stack}' and '${dataStackName(stack)}' (has: ${Object.keys(all).join(", ")})`);
+    throw expectedError(`${file} needs the outputs of stacks '${stack}' and '${dataStackName(stack)}' (has: ${Object.keys(all).join(", ")})`);
   }
   return { ...data, ...outputs };
 }
@@ -98,22 +98,26 @@ function outputsOf(file: string, stack: string): Record<string, unknown> {
 function output(outputs: Record<string, unknown>, name: string): string {
   const camel = name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
   const value = outputs[name] ?? outputs[camel];
-  if (typeof value !== "string" || value === "") throw new Error(`output '${name}' is missing`);
+  if (typeof value !== "string" || value === "") throw expectedError(`output '${name}' is missing`);
   return value;
 }
 
+const spec = {
+  command: "npm run smoke --",
+  summary: "Runs the smoke checks (CORS preflight and 401, token endpoint, scoped read, refused write, health) against a deployed stack, or against a local gateway with --local.",
+  options: {
+    stack: { type: "string", value: "environment", description: "the environment to check", default: "dev" },
+    local: { type: "boolean", description: "start a local gateway on a free port, with an empty database, and check that", default: false },
+    outputs: { type: "string", value: "file", description: "outputs of `npm run deploy -- <env> --outputs-file` (deployed stacks)", default: "outputs.json" },
+    origin: { type: "string", value: "origin", description: "the Origin for the CORS checks; default: the stack's first allowed origin" },
+  },
+  examples: ["npm run smoke -- --local", "REPORTING_CLIENT_SECRET=... npm run smoke -- --stack dev --outputs outputs.json"],
+} as const;
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      stack: { type: "string", default: "dev" },
-      local: { type: "boolean", default: false },
-      outputs: { type: "string", default: "outputs.json" },
-      origin: { type: "string" },
-    },
-  });
-  const stack = values.stack!;
+  const { values } = parseCommandLine(spec);
+  const stack = checkStackName(values.stack);
   const config = environments[stack as keyof typeof environments];
-  if (!config) throw new Error(`unknown stack '${stack}'`);
   const origin = values.origin ?? config.api.corsAllowedOrigins[0]!;
   let gateway: LocalGateway | undefined;
   let target: SmokeTarget;
@@ -124,9 +128,9 @@ async function main(): Promise<number> {
     const reporting = gateway.clients.find((client) => client.flows.includes("client_credentials") && client.clientSecret)!;
     target = { apiUrl: gateway.apiUrl, tokenEndpoint: `${gateway.url}/oauth2/token`, clientId: reporting.clientId, clientSecret: reporting.clientSecret!, origin };
   } else {
-    const outputs = outputsOf(path.resolve(values.outputs!), stack);
+    const outputs = outputsOf(path.resolve(values.outputs), stack);
     const clientSecret = process.env.REPORTING_CLIENT_SECRET;
-    if (!clientSecret) throw new Error("set REPORTING_CLIENT_SECRET to the reporting client's secret");
+    if (!clientSecret) throw expectedError("set REPORTING_CLIENT_SECRET to the reporting client's secret (aws cognito-idp describe-user-pool-client ... --query UserPoolClient.ClientSecret)");
     target = {
       apiUrl: output(outputs, "api_url"),
       tokenEndpoint: output(outputs, "token_endpoint"),
@@ -146,12 +150,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : String(error));
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runCli(main);

@@ -45,3 +45,23 @@ describe("FunctionRunner", () => {
     expect(pid(after)).not.toBe(pid(first));
   });
 });
+
+describe("FunctionRunner: one invocation per process, as in Lambda", () => {
+  test("a concurrent call gets its own process, and a timeout there spares the other call", async () => {
+    // GIVEN one call that will time out and one that finishes in time, at the same moment
+    const slow = runner.invoke({ sleep: 3000 });
+    const quick = runner.invoke({ sleep: 200 });
+    // WHEN both settle
+    const [slowOutcome, quickOutcome] = await Promise.all([slow, quick]);
+    // THEN only the slow one failed
+    expect(slowOutcome).toMatchObject({ ok: false, reason: "timeout" });
+    expect(quickOutcome).toMatchObject({ ok: true, result: { statusCode: 200 } });
+  });
+
+  test("a warm process is reused when it is idle", async () => {
+    const pid = (outcome: unknown) => JSON.parse((outcome as { result: { body: string } }).result.body).pid;
+    const first = await runner.invoke({});
+    const second = await runner.invoke({});
+    expect(pid(second)).toBe(pid(first));
+  });
+});
