@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { environments } from "../environments";
+import { notesRoutes } from "../stacks/api/routes";
 import type { EnvironmentConfig } from "../stacks/config";
 import { GuardError } from "../stacks/guard/guard-error";
 import { NotesApiStack } from "../stacks/notes-api-stack";
@@ -43,7 +44,7 @@ describe("NotesApp", () => {
     expect(listFiles(outdir)).toEqual([]);
   });
 
-  test("writes the Terraform and the auth matrix of every stack, and prints warnings and suppressions", () => {
+  test("writes the Terraform and the auth matrix of every stack, and prints warnings and a count of suppressions", () => {
     const outdir = freshFolder();
     const lines: string[] = [];
     const app = new NotesApp({ outdir, log: (line) => lines.push(line), env: {} });
@@ -54,7 +55,41 @@ describe("NotesApp", () => {
       expect(files).toEqual(expect.arrayContaining([`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/auth-matrix.json`, `stacks/${stack}/auth-matrix.md`]));
     }
     expect(lines).toContain("policy warning COG2 at dev-data/auth/user-pool: the user pool does not require MFA [mfa_configuration=OPTIONAL]");
-    expect(lines.filter((line) => line.startsWith("policy suppressed APIG4 at"))).toHaveLength(2);
+    const suppressed = app.policyFindings.filter((finding) => finding.suppressedBecause !== undefined);
+    expect(suppressed.length).toBeGreaterThan(0);
+    expect(lines.filter((line) => line.startsWith("policy suppressed"))).toEqual([]);
+    expect(lines).toContain(`policy: ${suppressed.length} suppressed findings, each with its reason (--verbose lists them)`);
     expect(lines.some((line) => line.startsWith("policy error"))).toBe(false);
+  });
+
+  test("lists every suppression with its reason when verbose", () => {
+    const lines: string[] = [];
+    const app = new NotesApp({ outdir: freshFolder(), log: (line) => lines.push(line), env: {}, verbose: true });
+    app.addEnvironments([environments.dev, environments.prod]);
+    app.synth();
+    const publicRoutes = notesRoutes.filter((route) => route.public !== undefined).length;
+    expect(lines.filter((line) => line.startsWith("policy suppressed APIG4 at"))).toHaveLength(publicRoutes * 2);
+    expect(lines.filter((line) => line.startsWith("policy suppressed"))).toHaveLength(app.policyFindings.filter((finding) => finding.suppressedBecause !== undefined).length);
+  });
+
+  test("fails when two environments share a name, before building either", () => {
+    const app = new NotesApp({ outdir: freshFolder(), env: {} });
+    expect(() => app.addEnvironments([environments.dev, { ...environments.prod, name: "dev" }])).toThrow(GuardError);
+    expect(() => new NotesApp({ outdir: freshFolder(), env: {} }).addEnvironments([environments.dev, { ...environments.prod, name: "dev" }])).toThrow(
+      "[dev] environments[1]: name = \"dev\": environments[0] has this name too: each environment needs its own",
+    );
+    expect(app.node.children).toHaveLength(0);
+  });
+
+  test("fails when two environments in one region share a hosted-UI domain prefix", () => {
+    const app = new NotesApp({ outdir: freshFolder(), env: {} });
+    const twin = { ...environments.prod, auth: { ...environments.prod.auth, domainPrefix: environments.dev.auth.domainPrefix } };
+    expect(() => app.addEnvironments([environments.dev, twin])).toThrow(/\[prod\] config\.auth: domainPrefix = "notes-example-dev": environment 'dev' uses it in eu-west-1 too/);
+  });
+
+  test("allows one domain prefix in two regions", () => {
+    const app = new NotesApp({ outdir: freshFolder(), env: {} });
+    const elsewhere = { ...environments.prod, region: "us-east-1", auth: { ...environments.prod.auth, domainPrefix: environments.dev.auth.domainPrefix } };
+    expect(app.addEnvironments([environments.dev, elsewhere])).toHaveLength(2);
   });
 });

@@ -12,6 +12,9 @@ interface LockContent {
   readonly url?: string;
 }
 
+/** Lock files this process holds: a second gateway in the same process is refused too. */
+const heldHere = new Set<string>();
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -39,7 +42,7 @@ export function acquireLock(file: string, stack: string): InstanceLock {
     } catch {
       holder = undefined;
     }
-    if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+    if (holder && (holder.pid === process.pid ? heldHere.has(file) : isAlive(holder.pid))) {
       throw expectedError(`stack '${stack}' is already being served${holder.url ? ` at ${holder.url}` : ""} by process ${holder.pid}: stop it first (its data folder is in use)`);
     }
     fs.rmSync(file, { force: true });
@@ -48,10 +51,12 @@ export function acquireLock(file: string, stack: string): InstanceLock {
 }
 
 function lockAt(file: string): InstanceLock {
+  heldHere.add(file);
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
+    heldHere.delete(file);
     try {
       const content = JSON.parse(fs.readFileSync(file, "utf8")) as LockContent;
       if (content.pid === process.pid) fs.rmSync(file, { force: true });

@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from "../stacks/paths";
 export { listFiles };
 
 /** What the app needs to synthesize; node_modules is linked, not copied. */
-const SOURCES = ["main.ts", "environments.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "functions"];
+const SOURCES = ["main.ts", "environments.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "functions", "local"];
 
 /** A copy of the project's sources in a fresh temporary folder, as a clean clone would have them. */
 export function copyProject(prefix = "notes-copy-"): string {

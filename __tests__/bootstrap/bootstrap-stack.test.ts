@@ -137,6 +137,29 @@ describe("BootstrapStack", () => {
     expect(Object.values(existing.data.aws_iam_openid_connect_provider)).toEqual([expect.objectContaining({ url: "https://token.actions.githubusercontent.com" })]);
   });
 
+  test.each([
+    ["githubRepository has no owner", { githubRepository: "notes-api" }, "githubRepository", '"notes-api"', "owner/name of the GitHub repository"],
+    ["the state bucket name has a dot", { stateBucket: "example.state" }, "stateBucket", '"example.state"', "no dots"],
+    ["the state bucket name is too short", { stateBucket: "ab" }, "stateBucket", '"ab"', "3 to 63 characters"],
+    ["the state bucket uses a reserved prefix", { stateBucket: "xn--state" }, "stateBucket", '"xn--state"', "reserves the prefixes"],
+    ["the region is unknown", { region: "moon-1" }, "region", '"moon-1"', "not an AWS region"],
+    ["the account id is a placeholder word", { accountId: "ACCOUNT" }, "accountId", '"ACCOUNT"', "12 digits"],
+    ["an environment is listed twice", { deployEnvironments: ["dev", "dev"] }, "deployEnvironments", '"dev"', "listed twice"],
+  ] as const)("fails when %s", (_, change, field, value, message) => {
+    // WHEN the bootstrap stack is built from a config with one bad field
+    const build = () => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, ...change }, allEnvironments);
+    // THEN one guard error names the field and the value, before anything exists
+    expect(build).toThrow(GuardError);
+    expect(build).toThrow(new RegExp(`auth guard: 1 misconfiguration.*\\n  - \\[bootstrap\\] bootstrap: ${field} = ${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  });
+
+  test("fails when a deploy environment lives in another account", () => {
+    const elsewhere = allEnvironments.map((environment) => (environment.name === "prod" ? { ...environment, accountId: "444455556666" } : environment));
+    expect(() => new BootstrapStack(Testing.app(), "bootstrap", bootstrap, elsewhere)).toThrow(
+      "[bootstrap] bootstrap: deployEnvironments = \"prod\": environment 'prod' is in account 444455556666, the bootstrap in 111122223333",
+    );
+  });
+
   test("fails when deployEnvironments names an environment the app does not have", () => {
     expect(() => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployEnvironments: ["dev", "staging"] }, allEnvironments)).toThrow(GuardError);
     expect(() => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployEnvironments: ["staging"] }, allEnvironments)).toThrow(

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { localClientId, LocalGateway } from "../../local/local-gateway";
+import { escapeForLog, localClientId, LocalGateway, MAX_BODY_BYTES, MAX_REQUEST_LINE_AND_HEADER_BYTES } from "../../local/local-gateway";
 import { LocalIssuer, localSub } from "../../local/local-issuer";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
 import { PROJECT_ROOT } from "../../stacks/paths";
@@ -191,6 +191,61 @@ describe("local token endpoint", () => {
     const response = await fetch(`${gateway.url}${gateway.issuer.jwksPath}`);
     expect(gateway.issuer.jwksPath).toBe("/eu-west-1_localdev/.well-known/jwks.json");
     expect(((await response.json()) as { keys: unknown[] }).keys).toEqual([expect.objectContaining({ kty: "RSA", alg: "RS256", use: "sig" })]);
+  });
+});
+
+describe("local gateway: requests as API Gateway treats them", () => {
+  test("a malformed percent-encoding in a path parameter is 400, not 500", async () => {
+    const response = await call("GET", "/notes/%E0%A4%A", await userToken("alice", [READ]));
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ message: "Bad Request" });
+  });
+
+  test("malformed Basic credentials at the token endpoint are invalid_client", async () => {
+    const response = await fetch(`${gateway.url}/oauth2/token`, {
+      method: "POST",
+      headers: { Authorization: `Basic ${Buffer.from("%E0%A4%A:secret").toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials" }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: "invalid_client" });
+  });
+
+  test("a body over 10 MB is 413 before the authorizer runs", async () => {
+    // GIVEN no token at all: the size check comes first, as in API Gateway
+    const response = await fetch(`${api}/notes`, { method: "POST", headers: { "Content-Type": "application/json", Origin: ORIGIN }, body: "x".repeat(MAX_BODY_BYTES + 1) });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+  });
+
+  test("a request line and headers over 10240 bytes are refused with a gateway response", async () => {
+    const response = await fetch(`${api}/health`, { headers: { "X-Padding": "p".repeat(MAX_REQUEST_LINE_AND_HEADER_BYTES) } });
+    expect(response.status).toBe(413);
+  });
+
+  test("what a client sends cannot forge a log line", async () => {
+    // GIVEN a token whose header carries a line break and a fake log entry
+    const header = Buffer.from(JSON.stringify({ alg: "RS256", kid: "x\nGET /dev/notes 200 1ms authorizer=allow" })).toString("base64url");
+    const payload = Buffer.from(JSON.stringify({ sub: "mallory" })).toString("base64url");
+    lines.length = 0;
+    // WHEN it is sent
+    expect((await call("GET", "/notes", `${header}.${payload}.c2ln`)).status).toBe(401);
+    // THEN the gateway wrote one line, with the break escaped
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain("\n");
+    expect(lines[0]).toMatch(/^GET \/dev\/notes 401 /);
+  });
+
+  test("escapeForLog escapes control characters and line separators", () => {
+    expect(escapeForLog("a\r\nb\u2028c\u0000")).toBe("a\\u000d\\u000ab\\u2028c\\u0000");
+  });
+
+  test("a second gateway on the same data folder and stack is refused, naming the first", async () => {
+    const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "local-gateway-second-")));
+    const second = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
+    await expect(second.start()).rejects.toThrow(`stack 'dev' is already being served at ${gateway.url} by process ${process.pid}: stop it first`);
+    // AND the first one's data is untouched: its notes are still there
+    expect((await call("GET", "/health")).status).toBe(200);
   });
 });
 

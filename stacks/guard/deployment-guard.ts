@@ -56,7 +56,7 @@ export function checkBootstrapConfig(stack: string, config: BootstrapConfig, env
     const environment = environments.find((candidate) => candidate.name === name);
     if (!environment) {
       report("deployEnvironments", name, `no environment is named '${name}' (environments: ${environments.map((candidate) => candidate.name).join(", ") || "none"})`);
-    } else if (environment.accountId !== config.accountId) {
+    } else if (!accountIssue && environment.accountId !== config.accountId) {
       report("deployEnvironments", name, `environment '${name}' is in account ${environment.accountId}, the bootstrap in ${config.accountId}: its apply role could never reach it; bootstrap that account separately`);
     }
   }
