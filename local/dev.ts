@@ -81,7 +81,7 @@ runCli(async () => {
       }
       try {
         const restarted = await gateway.reload(readLocalStack(stack, DEFAULT_OUTDIR));
-        console.log(`change in ${files.join(", ")}: reloaded; ${restarted.length ? `new code for ${restarted.join(", ")}` : "no function changed"}`);
+        console.log(`change in ${files.join(", ")}: reloaded; ${restarted.length ? `restarted ${restarted.join(", ")} (new code or settings)` : "no function changed"}`);
         if (files.some((file) => !file.startsWith("functions"))) console.log(routeTable(gateway.stackModel).join("\n"));
       } catch (error) {
         console.log(`change in ${files.join(", ")}: could not reload (${(error as Error).message}), still serving the last good build`);

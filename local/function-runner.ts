@@ -50,9 +50,9 @@ export class FunctionRunner {
     this.exportName = exportName ?? "handler";
   }
 
-  /** The zip this runner serves. */
-  get zipPath(): string {
-    return this.fn.zipPath;
+  /** The function this runner serves: its zip and settings. */
+  get function(): LocalFunction {
+    return this.fn;
   }
 
   /** Processes alive now, idle or busy. */

@@ -177,7 +177,7 @@ export class LocalGateway {
     }
   }
 
-  /** Routes, clients and function processes of `model`; a function keeps its processes when its zip did not change. */
+  /** Routes, clients and function processes of `model`; a function keeps its processes when neither its zip nor its settings changed. */
   private serve(model: StackModel): string[] {
     const { dataDir } = this.options;
     this.model = model;
@@ -187,7 +187,9 @@ export class LocalGateway {
     const sdkEnvironment = localSdkEnvironment(this.dynamo!.endpoint, model.region);
     const changed: string[] = [];
     for (const [name, runner] of this.runners) {
-      if (model.functions.get(name)?.zipPath !== runner.zipPath) {
+      const next = model.functions.get(name);
+      // New code or new settings (environment, timeout) need new processes, as a Lambda update does.
+      if (!next || JSON.stringify(next) !== JSON.stringify(runner.function)) {
         runner.drain();
         this.runners.delete(name);
       }
@@ -203,7 +205,7 @@ export class LocalGateway {
 
   /**
    * Serves a newly synthesized version of the same stack: new routes, clients and tables at once;
-   * only functions whose zip changed get new processes. Returns their names.
+   * only functions whose zip or settings changed get new processes. Returns their names.
    */
   async reload(next: { model: StackModel; terraform: TerraformJson }): Promise<string[]> {
     if (next.model.stack !== this.model.stack) throw new Error(`cannot reload stack '${this.model.stack}' with '${next.model.stack}'`);

@@ -1,0 +1,91 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { copyProject, listFiles, removeFolder } from "../../scripts/project-copy";
+import { PROJECT_ROOT } from "../../stacks/paths";
+import { runTs } from "../helpers/processes";
+
+const STACK_TRACE = /^\s+at |Node\.js v\d|node:internal/m;
+
+describe("npm run synth: failures are the findings only", () => {
+  const copy = copyProject("notes-cli-");
+  afterAll(() => removeFolder(copy));
+
+  test("a callback URL typo prints the guard's finding, exits 1 and writes nothing", () => {
+    // GIVEN environments.ts with a typo in a dev callback URL
+    const file = path.join(copy, "environments.ts");
+    const original = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, original.replace('"https://dev.notes.example.com/callback"', '"htps://dev.notes.example.com/callback"'));
+    try {
+      // WHEN it synthesizes
+      const result = runTs(copy, "main.ts", [], { CDKTF_OUTDIR: path.join(copy, "out-bad") });
+      // THEN two lines: the count and the finding naming stack, client, field and value
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        "auth guard: 1 misconfiguration, nothing was synthesized\n" +
+          `  - [dev] client 'web': callbackUrls = "htps://dev.notes.example.com/callback": must be https (plain http only for localhost and 127.0.0.1)\n`,
+      );
+      expect(result.stdout).toBe("");
+      // cdktf's App makes the empty output folder; no stack, zip or matrix is in it
+      expect(fs.existsSync(path.join(copy, "out-bad")) ? listFiles(path.join(copy, "out-bad")) : []).toEqual([]);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  });
+
+  test("a good synth ends with a summary of what it wrote, suppressions as a count", () => {
+    const outdir = path.join(copy, "out-good");
+    const result = runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe("");
+    const stacks = fs.readdirSync(path.join(outdir, "stacks")).sort();
+    expect(result.stdout).toMatch(new RegExp(`^wrote ${stacks.length} stacks to out-good/stacks in \\d+\\.\\d s:$`, "m"));
+    for (const stack of stacks) {
+      const terraform = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource: Record<string, object> };
+      const resources = Object.values(terraform.resource).reduce((sum, entries) => sum + Object.keys(entries).length, 0);
+      expect(result.stdout).toMatch(new RegExp(`^  ${stack} +${resources} resources`, "m"));
+    }
+    expect(result.stdout).toMatch(/^policy: \d+ suppressed findings, each with its reason \(--verbose lists them\)$/m);
+    expect(result.stdout).not.toMatch(/^policy suppressed /m);
+    expect(result.stdout).toMatch(/^policy warning COG2 at dev-data\/auth\/user-pool/m);
+  });
+
+  test("--verbose lists each suppression with its reason", () => {
+    const result = runTs(copy, "main.ts", ["--verbose"], { CDKTF_OUTDIR: path.join(copy, "out-verbose") });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^policy suppressed APIG4 at dev\/api\/method_GET_health: declared public: /m);
+  });
+});
+
+describe("local commands: a bad command line is one line naming the flag", () => {
+  const cases: Array<[string, string, string[], string]> = [
+    ["dev", "local/dev.ts", ["--port", "abc"], "--port must be a whole number from 0 to 65535, got 'abc'"],
+    ["dev", "local/dev.ts", ["--port", "70000"], "--port must be a whole number from 0 to 65535, got '70000'"],
+    ["dev", "local/dev.ts", ["--bogus"], "unknown option '--bogus': npm run dev -- --help lists them"],
+    ["dev", "local/dev.ts", ["extra"], "unexpected argument 'extra': npm run dev -- takes options only (npm run dev -- --help lists them)"],
+    ["dev", "local/dev.ts", ["--stack", "qa"], "--stack must name an environment (dev, prod), got 'qa'"],
+    ["token", "local/token.ts", ["--expires-in", "-60"], "--expires-in must be a whole number from 1 to 86400, got '-60'"],
+    ["token", "local/token.ts", ["--user"], "--user needs a value: npm run -s token -- --help lists them"],
+    ["smoke", "scripts/smoke.ts", ["--fresh"], "unknown option '--fresh': npm run smoke -- --help lists them"],
+    ["smoke", "scripts/smoke.ts", ["--local=1"], "--local is a switch and takes no value: npm run smoke -- --help lists them"],
+  ];
+
+  test.each(cases)("%s %s %j", (_, file, args, message) => {
+    const result = runTs(PROJECT_ROOT, file, args);
+    expect(result.stderr).toBe(`${message}\n`);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    expect(result.status).toBe(2);
+  });
+
+  test.each([
+    ["local/dev.ts", ["--stack", "--port", "--fresh", "--no-watch"], "npm run dev -- --stack prod --port 3001 --fresh"],
+    ["local/token.ts", ["--stack", "--port", "--client", "--user", "--scope", "--group", "--id", "--expires-in"], "npm run -s token -- --user alice --scope notes.read"],
+    ["scripts/smoke.ts", ["--stack", "--local", "--outputs", "--origin"], "npm run smoke -- --local"],
+    ["main.ts", ["--verbose"], "npm run synth -- --verbose"],
+  ])("%s --help lists every flag and an example", (file, flags, example) => {
+    const result = runTs(PROJECT_ROOT, file, ["--help"]);
+    expect(result.status).toBe(0);
+    for (const flag of flags) expect(result.stdout).toMatch(new RegExp(`^\\s+(-\\w, )?${flag}\\b`, "m"));
+    expect(result.stdout).toContain(example);
+    expect(result.stdout).toMatch(/^usage: /);
+  });
+});

@@ -1,0 +1,85 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LocalIssuer } from "../../local/local-issuer";
+import { localClientId } from "../../local/local-gateway";
+import { copyProject, removeFolder } from "../../scripts/project-copy";
+import { RunningProcess, runTs } from "../helpers/processes";
+
+jest.setTimeout(120_000);
+
+/** `npm run dev` in a copy of the project, so the test can edit sources the way a developer does. */
+describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
+  const copy = copyProject("notes-dev-");
+  let dev: RunningProcess;
+  let base: string;
+  let port: string;
+
+  const edit = (file: string, from: string, to: string) => {
+    const full = path.join(copy, file);
+    const text = fs.readFileSync(full, "utf8");
+    if (!text.includes(from)) throw new Error(`${file} has no '${from}'`);
+    fs.writeFileSync(full, text.replace(from, to));
+  };
+  const token = (scopes: string[]) =>
+    new LocalIssuer(`http://127.0.0.1:${port}/eu-west-1_localdev`, path.join(copy, ".local", "keys")).sign({
+      clientId: localClientId("dev", "notes-dev-web"),
+      username: "alice",
+      scopes: scopes.map((scope) => `https://notes.example.com/${scope}`),
+    });
+
+  beforeAll(async () => {
+    dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--fresh"]);
+    const [, url, boundPort] = await dev.waitFor(/local API for stack 'dev': (http:\/\/127\.0\.0\.1:(\d+)\/dev)/);
+    base = url!;
+    port = boundPort!;
+    await dev.waitFor(/Ctrl-C stops/);
+  });
+
+  afterAll(async () => {
+    await dev.stop();
+    removeFolder(copy);
+  });
+
+  test("prints each route with the token it needs, and a token hint with the port it bound", () => {
+    expect(dev.text).toMatch(/^ {2}GET \/notes +access token with notes\.read$/m);
+    expect(dev.text).toMatch(/^ {2}POST \/notes +access token with notes\.write$/m);
+    expect(dev.text).toMatch(/^ {2}GET \/health +public: no token$/m);
+    expect(dev.text).toContain(`--port ${port} --client web`);
+  });
+
+  test("a second instance of the stack is refused with the first one's address, and the first keeps serving", async () => {
+    const second = runTs(copy, "local/dev.ts", ["--port", "0", "--fresh", "--no-watch"]);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`^stack 'dev' is already being served at http://127\\.0\\.0\\.1:${port} by process ${dev.child.pid}: stop it first`));
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+
+  test("a handler edit restarts that function only and serves the new code", async () => {
+    dev.mark();
+    edit("functions/health.ts", '{ status: "ok" }', '{ status: "ok", edited: true }');
+    await dev.waitFor(/change in functions\/health\.ts: reloaded; restarted notes-dev-health \(new code or settings\)\n/);
+    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: "ok", edited: true });
+  });
+
+  test("a bad edit prints the guard's error and keeps serving the last good build", async () => {
+    dev.mark();
+    edit("environments.ts", '"https://dev.notes.example.com/callback"', '"htps://dev.notes.example.com/callback"');
+    await dev.waitFor(/synth failed, still serving the last good build\nauth guard: 1 misconfiguration/);
+    expect(dev.text).toContain(`callbackUrls = "htps://dev.notes.example.com/callback"`);
+    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: "ok", edited: true });
+    dev.mark();
+    edit("environments.ts", '"htps://dev.notes.example.com/callback"', '"https://dev.notes.example.com/callback"');
+    await dev.waitFor(/change in environments\.ts: reloaded/);
+  });
+
+  test("a route table edit re-synthesizes: the authorizer and the function apply the new scopes", async () => {
+    const reader = await token(["notes.read"]);
+    expect((await fetch(`${base}/me`, { headers: { Authorization: `Bearer ${reader}` } })).status).toBe(200);
+    dev.mark();
+    edit("stacks/api/routes.ts", 'path: "/me", handler: "me", scopes: ["notes.read"]', 'path: "/me", handler: "me", scopes: ["notes.write"]');
+    await dev.waitFor(/change in stacks\/api\/routes\.ts: reloaded; restarted notes-dev-me \(new code or settings\)\n {2}\w/);
+    expect(dev.text).toMatch(/^ {2}GET \/me +access token with notes\.write$/m);
+    expect((await fetch(`${base}/me`, { headers: { Authorization: `Bearer ${reader}` } })).status).toBe(401);
+    expect((await fetch(`${base}/me`, { headers: { Authorization: `Bearer ${await token(["notes.write"])}` } })).status).toBe(200);
+  });
+});
