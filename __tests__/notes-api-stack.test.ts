@@ -1,5 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { environments } from "../environments";
+import { notesScopes } from "../stacks/auth/clients";
 import { referenceTo, synthNotesStack } from "./helpers/stacks";
 
 const dev = synthNotesStack();
@@ -44,7 +45,7 @@ describe("NotesApiStack", () => {
   });
 
   test("the scopes output lists the full scope strings", () => {
-    expect(outputs.scopes!.value).toEqual(["https://notes.example.com/notes.read", "https://notes.example.com/notes.write"]);
+    expect(outputs.scopes!.value).toEqual(notesScopes.map((scope) => `https://notes.example.com/${scope.name}`));
   });
 
   test("client ids and the API URL come from the resources", () => {

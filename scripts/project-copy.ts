@@ -10,10 +10,10 @@ export { listFiles };
 /** What the app needs to synthesize; node_modules is linked, not copied. */
 const SOURCES = ["main.ts", "environments.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "functions", "local"];
 
-/** A copy of the project's sources in a fresh temporary folder, as a clean clone would have them. */
-export function copyProject(prefix = "notes-copy-"): string {
+/** A copy of the project's sources (and `extra` paths) in a fresh temporary folder, as a clean clone would have them. */
+export function copyProject(prefix = "notes-copy-", extra: readonly string[] = []): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  for (const source of SOURCES) {
+  for (const source of [...SOURCES, ...extra]) {
     fs.cpSync(path.join(PROJECT_ROOT, source), path.join(folder, source), { recursive: true });
   }
   fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(folder, "node_modules"), "dir");

@@ -161,7 +161,11 @@ describe("ScopedRestApi", () => {
 
   test("resources form the route tree", () => {
     const resources = configsOf(dev.json, "aws_api_gateway_resource");
-    expect(resources.map((resource) => resource.path_part).sort()).toEqual(["health", "me", "notes", "{id}"]);
+    // One resource per distinct path prefix of the route table
+    const prefixes = new Set(notesRoutes.flatMap((route) => route.path.split("/").slice(1).map((_, index, parts) => parts.slice(0, index + 1).join("/"))));
+    expect(resources).toHaveLength(prefixes.size);
+    expect(resources.map((resource) => resource.path_part).sort()).toEqual([...prefixes].map((prefix) => prefix.split("/").at(-1)).sort());
+    expect(resources.map((resource) => resource.path_part)).toEqual(expect.arrayContaining(["health", "me", "notes", "{id}"]));
     const notesId = referenceTo(dev.json, "aws_api_gateway_resource", "path_part", "notes", "id");
     expect(findResource(dev.json, "aws_api_gateway_resource", "path_part", "{id}").parent_id).toBe(notesId);
   });

@@ -3,6 +3,7 @@ import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { environments } from "../../environments";
+import { isStandardScope, notesClients, notesScopes } from "../../stacks/auth/clients";
 import { findResource, referenceTo, synthNotesStack } from "../helpers/stacks";
 
 const dev = synthNotesStack().data;
@@ -51,15 +52,12 @@ describe("CognitoAuth", () => {
     });
   });
 
-  test("resource server defines notes.read and notes.write under the configured identifier", () => {
+  test("resource server defines the route table's scopes under the configured identifier", () => {
     expect(dev.synthesized).toHaveResourceWithProperties(CognitoResourceServer, {
       identifier: "https://notes.example.com",
       name: "notes-api",
       user_pool_id: referenceTo(dev.json, "aws_cognito_user_pool", "name", "notes-dev-users", "id"),
-      scope: [
-        { scope_name: "notes.read", scope_description: "Read notes" },
-        { scope_name: "notes.write", scope_description: "Create, change and delete notes" },
-      ],
+      scope: notesScopes.map((scope) => ({ scope_name: scope.name, scope_description: scope.description })),
     });
   });
 
@@ -81,8 +79,10 @@ describe("CognitoAuth", () => {
     });
   });
 
-  test("web client asks for openid, email and both custom scopes through the resource server", () => {
-    expect(webClient.allowed_oauth_scopes).toEqual(["openid", "email", `${identifierRef}/notes.read`, `${identifierRef}/notes.write`]);
+  test("web client asks for openid, email and its custom scopes through the resource server", () => {
+    const defined = notesClients(environments.dev.auth).find((client) => client.name === "web")!.scopes;
+    expect(defined).toEqual(expect.arrayContaining(["openid", "email", "notes.read", "notes.write"]));
+    expect(webClient.allowed_oauth_scopes).toEqual(defined.map((scope) => (isStandardScope(scope) ? scope : `${identifierRef}/${scope}`)));
   });
 
   test("reporting client uses client credentials only, with a secret and notes.read only", () => {

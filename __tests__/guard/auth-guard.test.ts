@@ -65,7 +65,7 @@ const badInputs: Array<[string, GuardInput, string, string, string, string]> = [
   ["a scope has no description", { ...base, scopes: [...notesScopes, { name: "example.never-defined", description: "" }] }, "scope 'example.never-defined'", "description", '""', "1-256 characters"],
   [
     "a resource server has more than 100 scopes",
-    { ...base, scopes: [...notesScopes, ...Array.from({ length: 99 }, (_, index) => ({ name: `extra.${index}`, description: "Extra" }))] },
+    { ...base, scopes: [...notesScopes, ...Array.from({ length: 101 - notesScopes.length }, (_, index) => ({ name: `example.extra-${index}`, description: "Extra" }))] },
     "resource server",
     "scopes",
     "101",

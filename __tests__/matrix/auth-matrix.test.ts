@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { environments } from "../../environments";
 import { notesRoutes } from "../../stacks/api/routes";
+import { isStandardScope, notesClients } from "../../stacks/auth/clients";
 import type { AuthMatrix } from "../../stacks/matrix/auth-matrix";
 import { NotesApp } from "../../stacks/notes-app";
 
@@ -49,10 +50,12 @@ describe("auth matrix of the dev stack", () => {
   });
 
   test("describes each client's flows, scopes and secret", () => {
-    expect(matrix.clients.map(({ name, flows, scopes, secret }) => ({ name, flows, scopes, secret }))).toEqual([
-      { name: "web", flows: ["code"], scopes: ["openid", "email", READ, WRITE], secret: false },
-      { name: "reporting", flows: ["client_credentials"], scopes: [READ], secret: true },
-    ]);
+    const full = (scope: string) => (isStandardScope(scope) ? scope : `https://notes.example.com/${scope}`);
+    expect(matrix.clients.map(({ name, flows, scopes, secret }) => ({ name, flows, scopes, secret }))).toEqual(
+      notesClients(environments.dev.auth).map((client) => ({ name: client.name, flows: client.flows, scopes: client.scopes.map(full), secret: client.generateSecret })),
+    );
+    expect(matrix.clients.find((client) => client.name === "web")!.scopes).toEqual(expect.arrayContaining([READ, WRITE]));
+    expect(matrix.clients.find((client) => client.name === "reporting")!.scopes).toEqual([READ]);
   });
 
   test("the markdown has the route table, a Mermaid diagram, findings and suppressions", () => {

@@ -1,0 +1,50 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { copyProject, removeFolder } from "../scripts/project-copy";
+import { addScopeAndRoute, applyRecipe } from "../scripts/recipes";
+import { runTs } from "./helpers/processes";
+
+jest.setTimeout(180_000);
+
+/**
+ * The README's recipe "add a scope and a route", applied to a copy of the project: the type check
+ * and the suite's fast tests must still pass there without a single test edit.
+ */
+describe("the API can grow", () => {
+  const copy = copyProject("notes-growth-", ["__tests__", "scripts", "jest.config.js", "setup.js", "README.md", ".github", ".ci"]);
+  afterAll(() => removeFolder(copy));
+
+  beforeAll(() => {
+    // GIVEN a new scope the web client may ask for and a route that requires it, with its handler
+    applyRecipe(copy, addScopeAndRoute);
+    // AND the README's matrix refreshed, as the recipe says
+    expect(runTs(copy, "scripts/readme-matrix.ts").status).toBe(0);
+  });
+
+  test("the new route synthesizes with the new scope, its own function and its own permission", () => {
+    const outdir = path.join(copy, "cdktf.out");
+    expect(runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir }).status).toBe(0);
+    const dev = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const methods = Object.values(dev.resource.aws_api_gateway_method!);
+    expect(methods.filter((method) => method.http_method === "POST" && (method.authorization_scopes as string[] | undefined)?.includes("https://notes.example.com/notes.share"))).toHaveLength(1);
+    expect(Object.values(dev.resource.aws_lambda_function!).map((fn) => fn.function_name)).toContain("notes-dev-notes-share");
+    const matrix = fs.readFileSync(path.join(outdir, "stacks", "dev", "auth-matrix.md"), "utf8");
+    expect(matrix).toContain("| POST | `/notes/{id}/share` | `https://notes.example.com/notes.share` |");
+  });
+
+  test("the type check and the fast tests pass without any test edit", () => {
+    const tsc = spawnSync(process.execPath, [path.join(copy, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", copy], { cwd: copy, encoding: "utf8" });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    // The slow suites (real Terraform, processes, copies) do not depend on the route table's size.
+    const jest = spawnSync(
+      process.execPath,
+      [path.join(copy, "node_modules", "jest", "bin", "jest.js"), "--ci", "--testPathIgnorePatterns", "/__tests__/(terraform|local|cli|handlers)/", "/__tests__/(determinism|growth)\\.test\\.ts$"],
+      { cwd: copy, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "" } },
+    );
+    const failures = [...jest.stderr.matchAll(/^ {2}● (.*)$/gm)].map((match) => match[1]);
+    expect(failures).toEqual([]);
+    expect(jest.stderr).toMatch(/^Tests: +\d+ passed, \d+ total$/m);
+    expect(jest.status).toBe(0);
+  });
+});
