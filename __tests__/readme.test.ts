@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { devMatrixMarkdown, README, readmeMatrix } from "../scripts/readme-matrix";
@@ -21,5 +22,28 @@ describe("README", () => {
     const mentioned = [...readme.matchAll(/npm run (?:-s )?([a-z][a-z:-]*)/g)].map((match) => match[1]!);
     expect(mentioned.length).toBeGreaterThan(3);
     for (const script of mentioned) expect(scripts).toContain(script);
+  });
+
+  test("cites only files inside the repository, and every cited fact exists", () => {
+    const tracked = execFileSync("git", ["ls-files"], { cwd: PROJECT_ROOT, encoding: "utf8" }).split("\n").filter((file) => /\.(ts|js|md|yml)$|^help$/.test(file));
+    const facts = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "aws-facts.md"), "utf8");
+    const sections = new Set([...facts.matchAll(/^## (\d+)\. /gm)].map((match) => match[1]));
+    const cited = new Set<string>();
+    for (const file of tracked) {
+      const text = fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+      if (file !== "__tests__/readme.test.ts") {
+        expect({ file, outside: /\.\.\/shared\/[A-Z-]+\.md|AWS-FACTS/.test(text) }).toEqual({ file, outside: false });
+      }
+      for (const match of text.matchAll(/docs\/aws-facts\.md §(\d+)/g)) cited.add(match[1]!);
+    }
+    expect(cited.size).toBeGreaterThan(3);
+    for (const section of cited) expect(sections).toContain(section);
+  });
+
+  test("the help sheet captures output with npm run -s", () => {
+    const help = fs.readFileSync(path.join(PROJECT_ROOT, "help"), "utf8");
+    expect(help).toContain("TOKEN=$(npm run -s token --");
+    expect(help).not.toMatch(/\$\(npm run (?!-s )/);
+    expect(readme).not.toMatch(/\$\(npm run (?!-s )/);
   });
 });

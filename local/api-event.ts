@@ -12,7 +12,7 @@ export interface TokenClaimsInput {
 
 /**
  * Claims the way the Cognito authorizer hands them to a Lambda proxy integration: every value a
- * string, `scope` space separated, times as strings (AWS-FACTS §1).
+ * string, `scope` space separated, times as strings (docs/aws-facts.md §1).
  */
 export function tokenClaims(input: TokenClaimsInput): Record<string, string> {
   const now = Math.floor(Date.now() / 1000);

@@ -5,7 +5,7 @@ export type AuthorizerDecision =
   | { readonly allow: true; readonly claims: Record<string, string>; readonly reason: string }
   | { readonly allow: false; readonly reason: string };
 
-/** Claims reach the integration as strings, `scope` space separated (AWS-FACTS §1). */
+/** Claims reach the integration as strings, `scope` space separated (docs/aws-facts.md §1). */
 export function claimsAsStrings(payload: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(payload).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(" ")}]` : String(value)]),
@@ -13,7 +13,7 @@ export function claimsAsStrings(payload: Record<string, unknown>): Record<string
 }
 
 /**
- * The Cognito user pool authorizer's rules as API Gateway applies them (AWS-FACTS §1): with
+ * The Cognito user pool authorizer's rules as API Gateway applies them (docs/aws-facts.md §1): with
  * scopes, only an access token holding one of them; without, only an ID token of one of the
  * pool's clients. Everything else (no, malformed, expired, tampered or foreign token) is 401.
  */
@@ -39,12 +39,12 @@ export class LocalCognitoAuthorizer {
     }
     const claims = claimsAsStrings(payload);
     if (scopes.length > 0) {
-      if (payload.token_use !== "access") return { allow: false, reason: `a ${String(payload.token_use)} token on a method with scopes` };
+      if (payload.token_use !== "access") return { allow: false, reason: `token_use=${String(payload.token_use)} on a method with scopes: it takes access tokens only` };
       const held = String(payload.scope ?? "").split(" ");
       const match = scopes.find((scope) => held.includes(scope));
       return match ? { allow: true, claims, reason: `access token with ${match}` } : { allow: false, reason: `no scope of ${scopes.join(" ")}` };
     }
-    if (payload.token_use !== "id") return { allow: false, reason: `an ${String(payload.token_use)} token on a method without scopes` };
+    if (payload.token_use !== "id") return { allow: false, reason: `token_use=${String(payload.token_use)} on a method without scopes: it takes ID tokens only` };
     if (!this.clientIds.includes(String(payload.aud))) return { allow: false, reason: `ID token for unknown client ${String(payload.aud)}` };
     return { allow: true, claims, reason: "ID token" };
   }

@@ -72,7 +72,7 @@ export async function runSmoke(target: SmokeTarget): Promise<SmokeCheck[]> {
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
       body: JSON.stringify({ title: "smoke" }),
     });
-    // 401: the gateway refuses a token without notes.write (AWS-FACTS §1); 403: the handler refuses a machine writer.
+    // 401: the gateway refuses a token without notes.write (docs/aws-facts.md §1); 403: the handler refuses a machine writer.
     const why = response.status === 401 ? "the gateway: no notes.write scope" : response.status === 403 ? "the handler: machine tokens may not write" : "not refused";
     return { ok: response.status === 401 || response.status === 403, detail: `${response.status} (${why})` };
   });

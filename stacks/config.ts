@@ -28,7 +28,7 @@ export interface EnvironmentConfig {
 export interface AuthConfig {
   /** Resource server identifier, the prefix of every custom scope: `<identifier>/<scope>`. */
   readonly resourceServerIdentifier: string;
-  /** Resource server name; Cognito allows `[\w\s+=,.@-]+` only (AWS-FACTS §2). */
+  /** Resource server name; Cognito allows `[\w\s+=,.@-]+` only (docs/aws-facts.md §2). */
   readonly resourceServerName: string;
   /** Hosted-UI domain prefix: `https://<prefix>.auth.<region>.amazoncognito.com`. Globally unique. */
   readonly domainPrefix: string;
@@ -75,11 +75,11 @@ export interface SesEmailConfig {
 }
 
 export interface TokenValidity {
-  /** 5 minutes to 1 day (AWS-FACTS §2). */
+  /** 5 minutes to 1 day (docs/aws-facts.md §2). */
   readonly accessTokenMinutes: number;
-  /** 5 minutes to 1 day (AWS-FACTS §2). */
+  /** 5 minutes to 1 day (docs/aws-facts.md §2). */
   readonly idTokenMinutes: number;
-  /** 60 minutes to 10 years, given in days here: 1 to 3650 (AWS-FACTS §2). */
+  /** 60 minutes to 10 years, given in days here: 1 to 3650 (docs/aws-facts.md §2). */
   readonly refreshTokenDays: number;
 }
 
@@ -98,7 +98,7 @@ export interface ApiConfig {
    */
   readonly loggingLevel?: "ERROR" | "INFO";
   /**
-   * How long API Gateway caches an authorizer decision per token: 0 to 3600 (AWS-FACTS §1).
+   * How long API Gateway caches an authorizer decision per token: 0 to 3600 (docs/aws-facts.md §1).
    * @default 300
    */
   readonly authorizerCacheTtlSeconds?: number;

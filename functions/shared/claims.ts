@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 
-/** The caller as the Cognito authorizer describes it; every claim arrives as a string (AWS-FACTS §1). */
+/** The caller as the Cognito authorizer describes it; every claim arrives as a string (docs/aws-facts.md §1). */
 export interface Caller {
   readonly sub: string;
-  /** Present on user access tokens only; machine (client_credentials) tokens carry none (AWS-FACTS §2). */
+  /** Present on user access tokens only; machine (client_credentials) tokens carry none (docs/aws-facts.md §2). */
   readonly username?: string;
   readonly clientId?: string;
   readonly tokenUse?: string;
@@ -24,12 +24,12 @@ function stringClaim(claims: Claims, name: string): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** `scope` is one space-separated string in the claims map (AWS-FACTS §1). */
+/** `scope` is one space-separated string in the claims map (docs/aws-facts.md §1). */
 export function parseScopes(value: string | undefined): string[] {
   return value ? value.split(" ").filter((scope) => scope !== "") : [];
 }
 
-/** The separator of `cognito:groups` is not documented: accept `a,b`, `a b` and `[a b]` (AWS-FACTS §1). */
+/** The separator of `cognito:groups` is not documented: accept `a,b`, `a b` and `[a b]` (docs/aws-facts.md §1). */
 export function parseGroups(value: string | undefined): string[] {
   if (!value) return [];
   const unwrapped = value.startsWith("[") && value.endsWith("]") ? value.slice(1, -1) : value;

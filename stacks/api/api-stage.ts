@@ -36,7 +36,7 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 
 /**
  * Hash of the full synthesized configuration of every member: any change to a method's scopes,
- * an integration or a gateway response gives a new deployment (AWS-FACTS §3).
+ * an integration or a gateway response gives a new deployment (docs/aws-facts.md §3).
  */
 export function configurationHash(members: readonly TerraformResource[], context: IResolveContext): string {
   const hash = createHash("sha256");

@@ -14,7 +14,7 @@ export interface Route {
   readonly handler: string;
   /**
    * Scope names (without the resource server identifier) of which the access token must hold
-   * at least one: API Gateway ORs them (AWS-FACTS §1).
+   * at least one: API Gateway ORs them (docs/aws-facts.md §1).
    */
   readonly scopes?: readonly string[];
   /**
@@ -24,7 +24,7 @@ export interface Route {
   readonly public?: string;
   /**
    * Opts the route into the Cognito authorizer without scopes, which makes API Gateway accept
-   * ID tokens instead of access tokens (AWS-FACTS §1). Only with a reason (at least 10
+   * ID tokens instead of access tokens (docs/aws-facts.md §1). Only with a reason (at least 10
    * characters), for example `legacy mobile app until 2027`; it shows in the auth matrix.
    */
   readonly acceptIdToken?: string;

@@ -41,7 +41,7 @@ export function lambdaInvokeUri(region: string, accountId: string, functionName:
 /**
  * A regional REST API built from the route table: every non-public method uses the Cognito
  * authorizer with `authorization_scopes`, so it accepts only access tokens holding one of the
- * route's scopes (AWS-FACTS §1).
+ * route's scopes (docs/aws-facts.md §1).
  */
 export class ScopedRestApi extends Construct {
   readonly restApi: ApiGatewayRestApi;
@@ -59,7 +59,7 @@ export class ScopedRestApi extends Construct {
     });
     const restApiId = this.restApi.id;
 
-    // type defaults to TOKEN in the provider: state it (AWS-FACTS §3).
+    // type defaults to TOKEN in the provider: state it (docs/aws-facts.md §3).
     this.authorizer = new ApiGatewayAuthorizer(this, "authorizer", {
       name: `${props.name}-cognito`,
       restApiId,
@@ -141,7 +141,7 @@ export class ScopedRestApi extends Construct {
 
     this.stage = new ApiStage(this, "stage", { restApiId, apiName: props.name, api, members });
 
-    // Only this stage, method and path may invoke each function (AWS-FACTS §3, CKV_AWS_364).
+    // Only this stage, method and path may invoke each function (docs/aws-facts.md §3, CKV_AWS_364).
     for (const { route, fn } of permissions) {
       new LambdaPermission(this, `permission_${routeId(route)}`, {
         statementId: "AllowApiGatewayInvoke",

@@ -1,7 +1,7 @@
 import type { AuthConfig } from "../config";
 
 export interface ScopeDefinition {
-  /** The part after `<identifier>/`; Cognito allows `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+` (AWS-FACTS §2). */
+  /** The part after `<identifier>/`; Cognito allows `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+` (docs/aws-facts.md §2). */
   readonly name: string;
   /** Shown on consent and in the auth matrix; 1-256 characters. */
   readonly description: string;

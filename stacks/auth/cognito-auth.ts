@@ -114,7 +114,7 @@ export class CognitoAuth extends Construct {
       generateSecret: definition.generateSecret,
       allowedOauthFlowsUserPoolClient: true,
       allowedOauthFlows: [...definition.flows],
-      // Custom scopes reference the resource server, so Terraform creates it first (AWS-FACTS §3).
+      // Custom scopes reference the resource server, so Terraform creates it first (docs/aws-facts.md §3).
       allowedOauthScopes: definition.scopes.map((scope) =>
         isStandardScope(scope) ? scope : `${this.resourceServer.identifier}/${scope}`,
       ),

@@ -7,7 +7,7 @@ import { suppress } from "../suppressions";
 
 /**
  * The account-level role API Gateway writes access and execution logs with; without it a stage
- * with logging fails to deploy (AWS-FACTS §3). Once per account and region.
+ * with logging fails to deploy (docs/aws-facts.md §3). Once per account and region.
  */
 export class ApiGatewayLoggingRole extends Construct {
   readonly role: IamRole;

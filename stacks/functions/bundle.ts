@@ -90,7 +90,7 @@ function reusableBuild(recordFile: string, key: string): BuildRecord | undefined
 /**
  * Bundles `functions/<handler>.ts` with esbuild (minified, source map, `@aws-sdk/*` left to the
  * runtime) into a zip with fixed timestamps and sorted entries, so the same source gives the same
- * bytes on any machine (AWS-FACTS §4: TerraformAsset archives are not reproducible).
+ * bytes on any machine (docs/aws-facts.md §4: TerraformAsset archives are not reproducible).
  * Cached per process (every stack shares one build) and across processes: a build is reused when
  * the esbuild version, the options and the content of every input esbuild read are unchanged.
  */

@@ -173,7 +173,7 @@ function checkClients({ config, scopes, clients }: GuardInput, report: Report): 
     if (client.flows.includes("implicit")) report(at, "flows", client.flows, "the implicit flow leaks tokens in URLs: use code with PKCE");
     const machine = client.flows.includes("client_credentials");
     if (machine && client.flows.length > 1) {
-      report(at, "flows", client.flows, "client_credentials must be the client's only flow (AWS-FACTS §2)");
+      report(at, "flows", client.flows, "client_credentials must be the client's only flow (docs/aws-facts.md §2)");
     }
     if (machine && !client.generateSecret) {
       report(at, "generateSecret", client.generateSecret, "a client_credentials client needs a secret");

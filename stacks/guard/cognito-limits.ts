@@ -1,4 +1,4 @@
-/** Cognito's limits on names and validities (AWS-FACTS §2). */
+/** Cognito's limits on names and validities (docs/aws-facts.md §2). */
 export const RESOURCE_SERVER_IDENTIFIER = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
 export const RESOURCE_SERVER_NAME = /^[\w\s+=,.@-]{1,256}$/;
 export const SCOPE_NAME = /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/;
@@ -12,7 +12,7 @@ export const REFRESH_TOKEN_DAYS = { min: 1, max: 3650 } as const;
 export const USER_ONLY_SCOPES = ["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"] as const;
 /** Values CloudWatch Logs accepts for `retention_in_days`. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-/** `authorizer_result_ttl_in_seconds`: 0 disables caching, at most 3600 (AWS-FACTS §1). */
+/** `authorizer_result_ttl_in_seconds`: 0 disables caching, at most 3600 (docs/aws-facts.md §1). */
 export const AUTHORIZER_TTL_SECONDS = { min: 0, max: 3600 } as const;
 export const LAMBDA_MEMORY_MB = { min: 128, max: 10_240 } as const;
 export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;

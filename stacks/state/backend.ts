@@ -24,7 +24,7 @@ export function localStatePath(stack: string): string {
 
 /**
  * S3 state, encrypted and locked with S3's own lock file (no DynamoDB table), or local state at a
- * path relative to the stack's folder, so it is the same on every machine (AWS-FACTS §4).
+ * path relative to the stack's folder, so it is the same on every machine (docs/aws-facts.md §4).
  * With `REQUIRE_REMOTE_STATE=1` in the environment a missing bucket is an error, not local state.
  */
 export function configureBackend(stack: TerraformStack, config: EnvironmentConfig, stackName: string, env: NodeJS.ProcessEnv = process.env): void {
