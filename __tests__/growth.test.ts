@@ -12,7 +12,7 @@ jest.setTimeout(180_000);
  * and the suite's fast tests must still pass there without a single test edit.
  */
 describe("the API can grow", () => {
-  const copy = copyProject("notes-growth-", ["__tests__", "scripts", "jest.config.js", "setup.js", "README.md", ".github", ".ci"]);
+  const copy = copyProject("notes-growth-", ["__tests__", "scripts", "jest.config.js", "setup.js", "README.md", "help", "docs", ".github", ".ci", ".gitignore"]);
   afterAll(() => removeFolder(copy));
 
   beforeAll(() => {
@@ -20,6 +20,8 @@ describe("the API can grow", () => {
     applyRecipe(copy, addScopeAndRoute);
     // AND the README's matrix refreshed, as the recipe says
     expect(runTs(copy, "scripts/readme-matrix.ts").status).toBe(0);
+    // AND the edits staged, as a commit would hold them (the README test reads the tracked files)
+    for (const args of [["init", "-q"], ["add", "-A"]]) expect(spawnSync("git", args, { cwd: copy }).status).toBe(0);
   });
 
   test("the new route synthesizes with the new scope, its own function and its own permission", () => {
