@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
 import { GuardError } from "../stacks/guard/guard-error";
-import { PolicyError } from "../stacks/notes-app";
 
 /** A command line the user can fix: printed as one line, never with a stack trace. */
 export class UsageError extends Error {
@@ -125,7 +124,8 @@ export function choiceOption(flag: string, raw: string, choices: readonly string
 
 /** Errors the user fixes from the message alone; anything else is a bug and keeps its stack with DEBUG=1. */
 function isExpected(error: unknown): error is Error {
-  return error instanceof UsageError || error instanceof GuardError || error instanceof PolicyError || (error instanceof Error && (error as { expected?: boolean }).expected === true);
+  // PolicyError by name: importing it would load cdktf into every command, token included.
+  return error instanceof UsageError || error instanceof GuardError || (error instanceof Error && (error.name === "PolicyError" || (error as { expected?: boolean }).expected === true));
 }
 
 /** An error the user can act on from its message, without a stack trace. */

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type AttributeDefinition, type KeySchemaElement } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type AttributeDefinition, type KeySchemaElement } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
 import { resourcesOf, type TerraformJson } from "./terraform-config";
 
@@ -80,31 +80,52 @@ export async function createTablesFromTerraform(client: DynamoDBClient, tf: Terr
   return created;
 }
 
-/**
- * Waits for every table of the stack to be ACTIVE, creating missing ones. A table stuck in
- * CREATING (a start killed mid-way leaves one in the data folder) holds no data: it is dropped and
- * created again. Returns the tables it recreated.
- */
-export async function ensureTablesFromTerraform(client: DynamoDBClient, tf: TerraformJson, waitMs = 2000): Promise<string[]> {
+/** Waits for every table of the stack to be ACTIVE, creating missing ones first. */
+export async function ensureTablesFromTerraform(client: DynamoDBClient, tf: TerraformJson, waitMs = 5000): Promise<void> {
   await createTablesFromTerraform(client, tf);
-  const repaired: string[] = [];
   for (const { config } of resourcesOf(tf, "aws_dynamodb_table")) {
     const tableName = String(config.name);
     const deadline = Date.now() + waitMs;
-    let status = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
-    while (status !== "ACTIVE" && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      status = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
+    for (;;) {
+      const status = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
+      if (status === "ACTIVE") break;
+      if (Date.now() > deadline) throw new Error(`table ${tableName} is still ${status} after ${waitMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    if (status === "ACTIVE") continue;
-    await client.send(new DeleteTableCommand({ TableName: tableName }));
-    for (let waited = 0; waited < waitMs; waited += 50) {
-      const tables = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
-      if (!tables.includes(tableName)) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface DynaliteStore {
+  readonly db: { close(callback: (error?: Error) => void): void };
+  readonly tableDb: {
+    get(key: string, callback: (error: Error | null | undefined, value?: { TableStatus?: string }) => void): void;
+    put(key: string, value: unknown, callback: (error?: Error) => void): void;
+    del(key: string, callback: (error?: Error) => void): void;
+  };
+}
+
+/**
+ * A start killed while dynalite was creating, updating or deleting a table leaves it in that state
+ * in the data folder for good: DynamoDB's API refuses to touch a CREATING table, and the timer that
+ * would finish the change died with the process. Before the server opens the folder, such a table
+ * is finished here through dynalite's own store: CREATING or UPDATING becomes ACTIVE (a table still
+ * being created holds no items), an interrupted delete is completed. Returns what it repaired.
+ */
+export async function repairInterruptedTables(folder: string, tableNames: readonly string[]): Promise<string[]> {
+  const store = (require("dynalite/db") as { create(options: { path: string }): DynaliteStore }).create({ path: folder });
+  const call = <T>(operation: (callback: (error?: Error | null, value?: T) => void) => void) =>
+    new Promise<T | undefined>((resolve, reject) => operation((error, value) => (error && (error as { code?: string }).code !== "LEVEL_NOT_FOUND" && !/NotFound/.test(error.name) ? reject(error) : resolve(error ? undefined : value))));
+  const repaired: string[] = [];
+  try {
+    for (const name of tableNames) {
+      const table = await call<{ TableStatus?: string }>((callback) => store.tableDb.get(name, callback));
+      if (!table || table.TableStatus === "ACTIVE") continue;
+      if (table.TableStatus === "DELETING") await call((callback) => store.tableDb.del(name, callback));
+      else await call((callback) => store.tableDb.put(name, { ...table, TableStatus: "ACTIVE" }, callback));
+      repaired.push(`${name} (${table.TableStatus})`);
     }
-    await createTablesFromTerraform(client, tf);
-    repaired.push(tableName);
+  } finally {
+    await call((callback) => store.db.close(callback));
   }
   return repaired;
 }

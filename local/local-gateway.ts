@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,12 +7,14 @@ import { performance } from "node:perf_hooks";
 import { apiEvent } from "./api-event";
 import { LocalCognitoAuthorizer, type AuthorizerDecision } from "./cognito-authorizer";
 import { expectedError } from "./cli";
-import { ensureTablesFromTerraform, localSdkEnvironment, startLocalDynamo, type LocalDynamo } from "./dynamodb";
+import { ensureTablesFromTerraform, localSdkEnvironment, repairInterruptedTables, startLocalDynamo, type LocalDynamo } from "./dynamodb";
 import { acquireLock, type InstanceLock } from "./instance-lock";
 import { FunctionRunner } from "./function-runner";
-import { LocalIssuer } from "./local-issuer";
+import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
+
+export { localClientId, localIssuerUrl } from "./local-issuer";
 import type { LocalClient, LocalMethod, StackModel } from "./stack-model";
-import type { TerraformJson } from "./terraform-config";
+import { resourcesOf, type TerraformJson } from "./terraform-config";
 
 export interface LocalGatewayOptions {
   readonly model: StackModel;
@@ -30,16 +32,6 @@ export interface LocalGatewayOptions {
 export interface LocalClientCredentials extends LocalClient {
   readonly clientId: string;
   readonly clientSecret?: string;
-}
-
-/** Cognito-like client ids: 26 lower-case letters and digits, the same on every run. */
-export function localClientId(stack: string, clientName: string): string {
-  return createHash("sha256").update(`${stack}/${clientName}`).digest("hex").slice(0, 26);
-}
-
-/** The issuer a local gateway on `port` uses: Cognito-shaped, `<base>/<region>_<pool>`. */
-export function localIssuerUrl(model: StackModel, port: number): string {
-  return `http://127.0.0.1:${port}/${model.region}_local${model.stack}`;
 }
 
 interface Route {
@@ -163,9 +155,10 @@ export class LocalGateway {
       const databaseFolder = path.join(dataDir, "dynamodb", model.stack);
       if (this.options.fresh) fs.rmSync(databaseFolder, { recursive: true, force: true });
       fs.mkdirSync(databaseFolder, { recursive: true });
+      const tableNames = resourcesOf(this.terraform, "aws_dynamodb_table").map((table) => String(table.config.name));
+      for (const table of await repairInterruptedTables(databaseFolder, tableNames)) this.log(`table ${table} was left by an interrupted start: repaired`);
       this.dynamo = await startLocalDynamo({ path: databaseFolder });
-      const repaired = await ensureTablesFromTerraform(this.dynamo.client, this.terraform);
-      for (const table of repaired) this.log(`table ${table} was not ACTIVE (an interrupted start): recreated it`);
+      await ensureTablesFromTerraform(this.dynamo.client, this.terraform);
 
       const { port } = this.server.address() as AddressInfo;
       this.issuerInstance = new LocalIssuer(localIssuerUrl(model, port), path.join(dataDir, "keys"));

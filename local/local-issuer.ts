@@ -2,6 +2,17 @@ import { createHash, generateKeyPairSync, randomUUID, type JsonWebKey } from "no
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { importJWK, SignJWT } from "jose";
+import type { StackModel } from "./stack-model";
+
+/** Cognito-like client ids: 26 lower-case letters and digits, the same on every run. */
+export function localClientId(stack: string, clientName: string): string {
+  return createHash("sha256").update(`${stack}/${clientName}`).digest("hex").slice(0, 26);
+}
+
+/** The issuer a local gateway on `port` uses: Cognito-shaped, `<base>/<region>_<pool>`. */
+export function localIssuerUrl(model: StackModel, port: number): string {
+  return `http://127.0.0.1:${port}/${model.region}_local${model.stack}`;
+}
 
 export interface TokenRequest {
   /** App client id the token is for. */

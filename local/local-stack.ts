@@ -5,7 +5,6 @@ import { environments } from "../environments";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { UsageError } from "./cli";
 import { readStackModel, type StackModel } from "./stack-model";
-import { synthesizeProject } from "./synth";
 import { readEnvironmentConfig, type TerraformJson } from "./terraform-config";
 
 export const LOCAL_DATA_DIR = path.join(PROJECT_ROOT, ".local");
@@ -32,6 +31,8 @@ export function readLocalStack(stack: string, outdir = DEFAULT_OUTDIR): LocalSta
 /** Synthesizes the app (as `npm run synth` does) into `outdir`, then reads one stack back. */
 export function synthesizeLocalStack(stack: string, outdir = DEFAULT_OUTDIR, log: (line: string) => void = () => undefined): LocalStack {
   checkStackName(stack);
+  // Loaded here, not at the top: reading an already synthesized stack should not load cdktf.
+  const { synthesizeProject } = require("./synth") as typeof import("./synth");
   synthesizeProject({ outdir, log });
   return readLocalStack(stack, outdir);
 }

@@ -1,7 +1,6 @@
 import * as path from "node:path";
 import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "./cli";
-import { localClientId, localIssuerUrl } from "./local-gateway";
-import { LocalIssuer } from "./local-issuer";
+import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
 import { LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
 
 const spec = {

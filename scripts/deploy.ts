@@ -6,7 +6,7 @@ import { environments } from "../environments";
 import { expectedError, parseCommandLine, runCli, UsageError } from "../local/cli";
 import { synthesizeProject } from "../local/synth";
 import { PROJECT_ROOT } from "../stacks/paths";
-import { dataStackName } from "../stacks/notes-data-stack";
+import { dataStackName } from "../stacks/stack-names";
 import type { PlanJson } from "./terraform/offline-terraform";
 import { deploymentsToRefresh, refreshArguments } from "./terraform/redeploy";
 

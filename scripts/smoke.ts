@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dataStackName } from "../stacks/notes-data-stack";
+import { dataStackName } from "../stacks/stack-names";
 import { environments } from "../environments";
 import { LocalGateway } from "../local/local-gateway";
 import { expectedError, parseCommandLine, runCli } from "../local/cli";

@@ -6,17 +6,10 @@ import { GuardError, type GuardFinding } from "./guard/guard-error";
 import { NotesApiStack } from "./notes-api-stack";
 import { CheckedStack } from "./policy/checked-stack";
 import { formatPolicyFinding, isBlocking, type PolicyFinding } from "./policy/policy-aspect";
+import { PolicyError } from "./policy/policy-error";
 
-/** Every blocking policy finding of a synth, reported together. */
-export class PolicyError extends Error {
-  constructor(readonly findings: readonly PolicyFinding[]) {
-    super(
-      `policy: ${findings.length} unsuppressed error${findings.length === 1 ? "" : "s"}, nothing was synthesized\n` +
-        findings.map((finding) => `  - ${formatPolicyFinding(finding)}`).join("\n"),
-    );
-    this.name = "PolicyError";
-  }
-}
+export { PolicyError };
+
 
 export interface NotesAppOptions extends AppConfig {
   /** Where warnings and suppressions are printed. @default process.stderr */

@@ -8,11 +8,8 @@ import { CheckedStack } from "./policy/checked-stack";
 import { environmentTags } from "./iam/deploy-environment";
 import { configureAwsProvider } from "./state/provider";
 import { configureBackend } from "./state/backend";
+export { dataStackName } from "./stack-names";
 
-/** The stateful stack of an environment is named after it: `dev` keeps its users and notes in `dev-data`. */
-export function dataStackName(environment: string): string {
-  return `${environment}-data`;
-}
 
 export interface NotesDataStackProps {
   readonly config: EnvironmentConfig;

@@ -7,7 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { BootstrapConfig, EnvironmentConfig } from "../config";
 import { DEPLOY_ENVIRONMENT_TAG, environmentSlug, functionBoundaryArn, functionBoundaryName } from "../iam/deploy-environment";
 import { policyDocument, type PolicyStatement } from "../iam/policy-document";
-import { dataStackName } from "../notes-data-stack";
+import { dataStackName } from "../stack-names";
 import { suppress } from "../suppressions";
 import { stateKey } from "../state/backend";
 

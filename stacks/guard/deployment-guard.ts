@@ -1,5 +1,5 @@
 import type { BootstrapConfig, EnvironmentConfig } from "../config";
-import { dataStackName } from "../notes-data-stack";
+import { dataStackName } from "../stack-names";
 import { accountIdProblem, bucketNameProblem, githubRepositoryProblem, regionProblem } from "./aws-names";
 import type { GuardFinding } from "./guard-error";
 

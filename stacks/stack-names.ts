@@ -1,0 +1,4 @@
+/** The stateful stack of an environment: `<environment>-data` (Cognito and the table). */
+export function dataStackName(environment: string): string {
+  return `${environment}-data`;
+}
