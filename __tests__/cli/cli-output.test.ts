@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { copyProject, listFiles, removeFolder } from "../../scripts/project-copy";
@@ -53,6 +54,46 @@ describe("npm run synth: failures are the findings only", () => {
     const result = runTs(copy, "main.ts", ["--verbose"], { CDKTF_OUTDIR: path.join(copy, "out-verbose") });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^policy suppressed APIG4 at dev\/api\/method_GET_health: declared public: /m);
+  });
+});
+
+describe("under the cdktf CLI", () => {
+  const copy = copyProject("notes-cdktf-cli-");
+  afterAll(() => removeFolder(copy));
+  const cdktf = (args: string[]) =>
+    spawnSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"), ...args], {
+      cwd: copy,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: withoutTerraformConfig({ ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "", CI: "1", FORCE_COLOR: "0" }),
+    });
+  // cdktf runs `terraform version` and shows its stderr as [ERROR]: a CLI config file that this machine names but lacks would be one.
+  function withoutTerraformConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    if (env.TF_CLI_CONFIG_FILE && !fs.existsSync(env.TF_CLI_CONFIG_FILE)) delete env.TF_CLI_CONFIG_FILE;
+    return env;
+  }
+
+  test("warnings and the summary are plain output, not [ERROR] lines", () => {
+    const result = cdktf(["synth"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("policy warning COG2 at dev-data/auth/user-pool");
+    expect(result.stdout).toMatch(/wrote 5 stacks to .*stacks in/);
+    expect(result.stdout + result.stderr).not.toContain("[ERROR]");
+  });
+
+  test("a guard error shows the findings without a stack trace", () => {
+    const file = path.join(copy, "environments.ts");
+    const original = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, original.replace('domainPrefix: "notes-example-dev"', 'domainPrefix: "Notes_Dev"'));
+    try {
+      const result = cdktf(["synth"]);
+      const output = result.stdout + result.stderr;
+      expect(result.status).toBe(1);
+      expect(output).toContain(`[dev] config.auth: domainPrefix = "Notes_Dev": 1-63 characters of [a-z0-9-], not starting or ending with '-'`);
+      expect(output).not.toMatch(STACK_TRACE);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
   });
 });
 
