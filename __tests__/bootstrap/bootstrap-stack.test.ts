@@ -82,12 +82,9 @@ describe("BootstrapStack", () => {
         `repo:example-org/notes-api:environment:${environment}`,
       ]);
     }
-    expect(configsOf(json, "aws_iam_role").map((candidate) => candidate.name).sort()).toEqual([
-      "notes-apigateway-cloudwatch",
-      "notes-github-apply-dev",
-      "notes-github-apply-prod",
-      "notes-github-plan",
-    ]);
+    expect(configsOf(json, "aws_iam_role").map((candidate) => candidate.name).sort()).toEqual(
+      ["notes-apigateway-cloudwatch", ...bootstrap.deployEnvironments.map((environment) => `notes-github-apply-${environment}`), "notes-github-plan"].sort(),
+    );
   });
 
   test("each environment's function boundary caps functions to that environment's tables, log groups and traces", () => {
@@ -111,7 +108,9 @@ describe("BootstrapStack", () => {
   });
 
   test("outputs what the workflows need: one apply role per environment", () => {
-    expect(Object.keys(json.output).sort()).toEqual(["apply_role_arn_dev", "apply_role_arn_prod", "plan_role_arn", "state_bucket", "state_region"]);
+    expect(Object.keys(json.output).sort()).toEqual(
+      [...bootstrap.deployEnvironments.map((environment) => `apply_role_arn_${environment}`), "plan_role_arn", "state_bucket", "state_region"].sort(),
+    );
   });
 
   test("the provider refuses credentials of any other account", () => {
@@ -121,14 +120,13 @@ describe("BootstrapStack", () => {
   test("has no unsuppressed policy error; every suppression says why", () => {
     const findings = stack.policy.evaluate(stack);
     expect(findings.filter(isBlocking)).toEqual([]);
-    expect(findings.filter((finding) => finding.suppressedBecause).map((finding) => finding.path).sort()).toEqual([
-      "bootstrap/api-gateway-logging/policy",
-      "bootstrap/github/apply-dev-policy",
-      "bootstrap/github/apply-prod-policy",
-      "bootstrap/github/dev-function-boundary",
-      "bootstrap/github/plan-policy",
-      "bootstrap/github/prod-function-boundary",
-    ]);
+    expect(findings.filter((finding) => finding.suppressedBecause).map((finding) => finding.path).sort()).toEqual(
+      [
+        "bootstrap/api-gateway-logging/policy",
+        "bootstrap/github/plan-policy",
+        ...bootstrap.deployEnvironments.flatMap((environment) => [`bootstrap/github/apply-${environment}-policy`, `bootstrap/github/${environment}-function-boundary`]),
+      ].sort(),
+    );
   });
 
   test("can use an existing OIDC provider instead of creating one", () => {
@@ -161,9 +159,9 @@ describe("BootstrapStack", () => {
   });
 
   test("fails when deployEnvironments names an environment the app does not have", () => {
-    expect(() => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployEnvironments: ["dev", "staging"] }, allEnvironments)).toThrow(GuardError);
-    expect(() => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployEnvironments: ["staging"] }, allEnvironments)).toThrow(
-      "[bootstrap] bootstrap: deployEnvironments = \"staging\": no environment is named 'staging' (environments: dev, prod)",
+    expect(() => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployEnvironments: ["dev", "example-never-defined"] }, allEnvironments)).toThrow(GuardError);
+    expect(() => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployEnvironments: ["example-never-defined"] }, allEnvironments)).toThrow(
+      `[bootstrap] bootstrap: deployEnvironments = "example-never-defined": no environment is named 'example-never-defined' (environments: ${allEnvironments.map((environment) => environment.name).join(", ")})`,
     );
   });
 });
