@@ -37,7 +37,7 @@ describe("ensureTablesFromTerraform", () => {
   test("a table an interrupted start left CREATING in the data folder is repaired and then served", async () => {
     // GIVEN a data folder whose table never finished CREATING (the server that created it is gone)
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "dynalite-stuck-"));
-    const first = await serverCreatingTablesIn(60_000, folder);
+    const first = await serverCreatingTablesIn(1_000, folder);
     await first.client.send(new CreateTableCommand({ TableName: "notes-test", KeySchema: [{ AttributeName: "owner", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "owner", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }));
     await first.close();
     // WHEN it is repaired before a new server opens the folder
