@@ -14,7 +14,10 @@ describe("README", () => {
   test("names the two set-up commands, and CI runs the test command", () => {
     expect(readme).toContain("npm ci && npm run synth");
     expect(readme).toContain("npm test");
-    expect(fs.readFileSync(path.join(PROJECT_ROOT, ".ci", "run"), "utf8")).toMatch(/^npm test$/m);
+    const ci = fs.readFileSync(path.join(PROJECT_ROOT, ".ci", "run"), "utf8");
+    expect(ci).toMatch(/^npm test$/m);
+    expect(ci).toMatch(/^npm run test:slow$/m);
+    expect(readme).toContain("npm run test:slow");
   });
 
   test("every npm script it mentions exists", () => {
