@@ -6,13 +6,33 @@ import { NotesApp, type NotesAppOptions } from "../stacks/notes-app";
 
 /** The app as `main.ts` builds it: every environment, then the bootstrap stack; checked, then written. */
 export function synthesizeProject(options: NotesAppOptions = {}): NotesApp {
-  const app = new NotesApp(options);
-  app.addEnvironments(Object.values(environments));
-  app.addBootstrap(bootstrap);
-  app.synth();
-  return app;
+  return withoutSourceMappedStacks(() => {
+    const app = new NotesApp(options);
+    app.addEnvironments(Object.values(environments));
+    app.addBootstrap(bootstrap);
+    app.synth();
+    return app;
+  });
 }
 
+/**
+ * cdktf records a full stack trace for every token it creates (thousands per stack, kept only for
+ * error messages about tokens), and formatting them, through tsx's source maps at that, was a third
+ * of a warm synth at 200 routes. While the app is built, traces format to nothing; both settings
+ * are restored before any error is printed (V8 formats a stack when it is first read).
+ */
+export function withoutSourceMappedStacks<T>(build: () => T): T {
+  const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ?? true;
+  const prepare = Error.prepareStackTrace;
+  process.setSourceMapsEnabled(false);
+  Error.prepareStackTrace = () => "";
+  try {
+    return build();
+  } finally {
+    Error.prepareStackTrace = prepare;
+    process.setSourceMapsEnabled(sourceMaps);
+  }
+}
 export interface StackSummary {
   readonly stack: string;
   readonly resources: number;

@@ -6,7 +6,8 @@ import { notesRoutes, type Route } from "./api/routes";
 import { CognitoAuth } from "./auth/cognito-auth";
 import { notesClients, notesScopes, type AppClientDefinition, type ScopeDefinition } from "./auth/clients";
 import type { EnvironmentConfig } from "./config";
-import { NodeFunction } from "./functions/node-function";
+import { prebuildFunctions } from "./functions/bundle";
+import { NODE_TARGET, NodeFunction } from "./functions/node-function";
 import { checkAuthConfig } from "./guard/auth-guard";
 import { GuardError } from "./guard/guard-error";
 import { AuthMatrixFiles } from "./matrix/auth-matrix-files";
@@ -59,6 +60,8 @@ export class NotesApiStack extends CheckedStack {
     this.auth = this.data.auth;
     const { table } = this.data;
 
+    // One esbuild call for every handler of the stack; each NodeFunction then finds its zip built.
+    prebuildFunctions(routes.map((route) => route.handler), NODE_TARGET);
     const functions = new Map<string, NodeFunction>();
     for (const route of routes) {
       const slug = handlerSlug(route.handler);

@@ -67,6 +67,17 @@ export class NotesApp extends App {
 
   override synth(): void {
     const stacks = this.node.findAll().filter((node): node is CheckedStack => node instanceof CheckedStack);
+    // Every stack is prepared before any is frozen: a cross-stack reference adds an output to the other stack.
+    for (const stack of stacks) stack.prepareStack();
+    for (const stack of stacks) stack.freeze();
+    try {
+      this.checkAndWrite(stacks);
+    } finally {
+      for (const stack of stacks) stack.thaw();
+    }
+  }
+
+  private checkAndWrite(stacks: readonly CheckedStack[]): void {
     const findings = stacks.flatMap((stack) => stack.policy.evaluate(stack));
     const blocking = findings.filter(isBlocking);
     if (blocking.length) throw new PolicyError(blocking);

@@ -46,19 +46,30 @@ interface BuildRecord {
   readonly zipBytes: number;
 }
 
+/** Content hashes of input files, once per process: every handler reads the same shared modules. */
+const fileHashes = new Map<string, string | undefined>();
+
 function sha256File(file: string): string | undefined {
+  if (fileHashes.has(file)) return fileHashes.get(file);
+  let hash: string | undefined;
   try {
-    return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    hash = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
   } catch {
-    return undefined;
+    hash = undefined;
   }
+  fileHashes.set(file, hash);
+  return hash;
 }
 
-function esbuildOptions(entry: string, outfile: string, nodeTarget: string): BuildOptions {
+const slugOf = (handler: string) => handler.replace(/[^A-Za-z0-9]+/g, "-");
+const entryOf = (handler: string) => path.join(FUNCTIONS_DIR, `${handler}.ts`);
+
+/** esbuild's options for any set of handlers: each bundles on its own into `<slug>/index.js`. */
+function esbuildOptions(handlers: readonly string[], nodeTarget: string): BuildOptions {
   return {
     absWorkingDir: PROJECT_ROOT,
-    entryPoints: [entry],
-    outfile,
+    entryPoints: handlers.map((handler) => ({ in: entryOf(handler), out: `${slugOf(handler)}/index` })),
+    outdir: BUILD_DIR,
     bundle: true,
     minify: true,
     sourcemap: true,
@@ -74,17 +85,57 @@ function esbuildOptions(entry: string, outfile: string, nodeTarget: string): Bui
   };
 }
 
+/** What makes a build of `handler` reusable: esbuild's version, the options, the zip format. */
+function recordKey(handler: string, nodeTarget: string): string {
+  const options = { ...esbuildOptions([handler], nodeTarget), absWorkingDir: undefined, outdir: undefined, entryPoints: [handler] };
+  return createHash("sha256").update(JSON.stringify({ esbuild: esbuildVersion, options, zip: FIXED_MTIME.getTime() })).digest("hex");
+}
+
+const recordFileOf = (handler: string, nodeTarget: string) => path.join(CACHE_DIR, `${slugOf(handler)}@${nodeTarget}.json`);
+
 /** The record of an earlier build whose inputs are all unchanged and whose zip still exists. */
-function reusableBuild(recordFile: string, key: string): BuildRecord | undefined {
+function reusableBuild(handler: string, nodeTarget: string): BuildRecord | undefined {
   let record: BuildRecord;
   try {
-    record = JSON.parse(fs.readFileSync(recordFile, "utf8")) as BuildRecord;
+    record = JSON.parse(fs.readFileSync(recordFileOf(handler, nodeTarget), "utf8")) as BuildRecord;
   } catch {
     return undefined;
   }
-  if (record.key !== key || !fs.existsSync(path.join(BUILD_DIR, record.zipFile))) return undefined;
+  if (record.key !== recordKey(handler, nodeTarget) || !fs.existsSync(path.join(BUILD_DIR, record.zipFile))) return undefined;
   const unchanged = Object.entries(record.inputs).every(([input, hash]) => sha256File(path.join(PROJECT_ROOT, input)) === hash);
   return unchanged ? record : undefined;
+}
+
+function toBundle(handler: string, record: BuildRecord): FunctionBundle {
+  return {
+    handler,
+    zipPath: path.join(BUILD_DIR, record.zipFile),
+    sourceCodeHash: record.sourceCodeHash,
+    contentHash: record.contentHash,
+    bundleBytes: record.bundleBytes,
+    zipBytes: record.zipBytes,
+  };
+}
+
+/**
+ * Bundles every handler not built yet, in one esbuild call (esbuild parses shared modules once and
+ * uses every core), so a synth pays one build for all its functions instead of one per function.
+ * Handlers whose inputs are unchanged since an earlier build reuse its zip. `bundleFunction` then
+ * answers from memory.
+ */
+export function prebuildFunctions(handlers: readonly string[], nodeTarget: string): void {
+  const missing = [...new Set(handlers)].filter((handler) => !bundles.has(`${handler}@${nodeTarget}`));
+  for (const handler of missing) {
+    if (!fs.existsSync(entryOf(handler))) throw new Error(`invalid handler '${handler}': no file functions/${handler}.ts`);
+  }
+  const toBuild: string[] = [];
+  for (const handler of missing) {
+    const record = reusableBuild(handler, nodeTarget);
+    if (record) bundles.set(`${handler}@${nodeTarget}`, toBundle(handler, record));
+    else toBuild.push(handler);
+  }
+  if (toBuild.length === 0) return;
+  for (const [handler, record] of build(toBuild, nodeTarget)) bundles.set(`${handler}@${nodeTarget}`, toBundle(handler, record));
 }
 
 /**
@@ -95,57 +146,41 @@ function reusableBuild(recordFile: string, key: string): BuildRecord | undefined
  * the esbuild version, the options and the content of every input esbuild read are unchanged.
  */
 export function bundleFunction(handler: string, nodeTarget: string): FunctionBundle {
-  const key = `${handler}@${nodeTarget}`;
-  const cached = bundles.get(key);
-  if (cached) return cached;
-
-  const entry = path.join(FUNCTIONS_DIR, `${handler}.ts`);
-  if (!fs.existsSync(entry)) {
-    throw new Error(`invalid handler '${handler}': no file functions/${handler}.ts`);
-  }
-  const slug = handler.replace(/[^A-Za-z0-9]+/g, "-");
-  const options = esbuildOptions(entry, path.join(BUILD_DIR, slug, "index.js"), nodeTarget);
-  const recordKey = createHash("sha256")
-    .update(JSON.stringify({ esbuild: esbuildVersion, options: { ...options, absWorkingDir: undefined, entryPoints: [handler], outfile: slug }, zip: FIXED_MTIME.getTime() }))
-    .digest("hex");
-  const recordFile = path.join(CACHE_DIR, `${slug}@${nodeTarget}.json`);
-  const record = reusableBuild(recordFile, recordKey) ?? build(options, slug, recordKey, recordFile);
-
-  const bundle: FunctionBundle = {
-    handler,
-    zipPath: path.join(BUILD_DIR, record.zipFile),
-    sourceCodeHash: record.sourceCodeHash,
-    contentHash: record.contentHash,
-    bundleBytes: record.bundleBytes,
-    zipBytes: record.zipBytes,
-  };
-  bundles.set(key, bundle);
-  return bundle;
+  prebuildFunctions([handler], nodeTarget);
+  return bundles.get(`${handler}@${nodeTarget}`)!;
 }
 
-function build(options: BuildOptions, slug: string, key: string, recordFile: string): BuildRecord {
-  const result = buildSync(options as BuildOptions & { write: false; metafile: true });
-  const files: Zippable = {};
-  let bundleBytes = 0;
-  const outputs = [...result.outputFiles].sort((a, b) => a.path.localeCompare(b.path));
-  for (const output of outputs) {
-    const name = path.basename(output.path);
-    if (name === "index.js") bundleBytes = output.contents.byteLength;
-    files[name] = [output.contents, { mtime: FIXED_MTIME, os: UNIX, attrs: FILE_MODE << 16 }];
-  }
-  const zip = zipSync(files, { level: 9, mtime: FIXED_MTIME });
-  const sha256 = createHash("sha256").update(zip);
-  const hex = sha256.copy().digest("hex");
-  const zipFile = `${slug}-${hex.slice(0, 16)}.zip`;
-  writeOnce(path.join(BUILD_DIR, zipFile), zip);
+function build(handlers: readonly string[], nodeTarget: string): Map<string, BuildRecord> {
+  const result = buildSync(esbuildOptions(handlers, nodeTarget) as BuildOptions & { write: false; metafile: true });
+  const records = new Map<string, BuildRecord>();
+  for (const handler of handlers) {
+    const slug = slugOf(handler);
+    const folder = path.join(BUILD_DIR, slug);
+    const files: Zippable = {};
+    let bundleBytes = 0;
+    const outputs = result.outputFiles.filter((output) => path.dirname(output.path) === folder).sort((a, b) => a.path.localeCompare(b.path));
+    for (const output of outputs) {
+      const name = path.basename(output.path);
+      if (name === "index.js") bundleBytes = output.contents.byteLength;
+      files[name] = [output.contents, { mtime: FIXED_MTIME, os: UNIX, attrs: FILE_MODE << 16 }];
+    }
+    const zip = zipSync(files, { level: 9, mtime: FIXED_MTIME });
+    const sha256 = createHash("sha256").update(zip);
+    const hex = sha256.copy().digest("hex");
+    const zipFile = `${slug}-${hex.slice(0, 16)}.zip`;
+    writeOnce(path.join(BUILD_DIR, zipFile), zip);
 
-  const inputs: Record<string, string> = {};
-  for (const input of [...Object.keys(result.metafile.inputs), ...CONFIG_FILES].sort()) {
-    inputs[input] = sha256File(path.join(PROJECT_ROOT, input)) ?? "missing";
+    const metafileOutput = result.metafile.outputs[path.relative(PROJECT_ROOT, path.join(folder, "index.js"))];
+    if (!metafileOutput) throw new Error(`esbuild wrote no ${slug}/index.js`);
+    const inputs: Record<string, string> = {};
+    for (const input of [...Object.keys(metafileOutput.inputs), ...CONFIG_FILES].sort()) {
+      inputs[input] = sha256File(path.join(PROJECT_ROOT, input)) ?? "missing";
+    }
+    const record: BuildRecord = { key: recordKey(handler, nodeTarget), inputs, zipFile, sourceCodeHash: sha256.digest("base64"), contentHash: hex.slice(0, 16).toUpperCase(), bundleBytes, zipBytes: zip.byteLength };
+    writeThrough(recordFileOf(handler, nodeTarget), JSON.stringify(record, null, 2) + "\n");
+    records.set(handler, record);
   }
-  const record: BuildRecord = { key, inputs, zipFile, sourceCodeHash: sha256.digest("base64"), contentHash: hex.slice(0, 16).toUpperCase(), bundleBytes, zipBytes: zip.byteLength };
-  writeThrough(recordFile, JSON.stringify(record, null, 2) + "\n");
-  return record;
+  return records;
 }
 
 /** Content-addressed, written through a rename: parallel synths never see a half-written zip. */
