@@ -1,17 +1,35 @@
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseCommandLine, runCli } from "./local/cli";
-import { formatSummary, summarizeOutput, synthesizeProject } from "./local/synth";
+import { currentSynth, inputFingerprint, recordSynth } from "./local/synth-cache";
+import { formatSummary, summarizeOutput } from "./local/synth-summary";
+import { policyReport } from "./stacks/policy/finding";
 
 // The cdktf CLI runs this file too (cdktf synth, deploy, diff): it shows the app's stderr as errors,
 // so everything that is not an error goes to stdout.
 runCli(() => {
   const { values } = parseCommandLine({
     command: "npm run synth --",
-    summary: "Checks every environment (auth guard, policy pack), then writes each stack's Terraform, Lambda zips and auth matrix to cdktf.out/stacks/.",
-    options: { verbose: { type: "boolean", description: "list every suppressed policy finding with its reason", default: false } },
-    examples: ["npm run synth", "npm run synth -- --verbose"],
+    summary:
+      "Checks every environment (auth guard, policy pack), then writes each stack's Terraform, Lambda zips and auth matrix to cdktf.out/stacks/. When no input changed since the last synth into the same folder and its output is intact, it only prints.",
+    options: {
+      verbose: { type: "boolean", description: "list every suppressed policy finding with its reason", default: false },
+      force: { type: "boolean", description: "synthesize even when nothing changed", default: false },
+    },
+    examples: ["npm run synth", "npm run synth -- --verbose", "npm run synth -- --force"],
   });
-  const app = synthesizeProject({ verbose: values.verbose, log: (line) => process.stdout.write(`${line}\n`) });
-  const summary = formatSummary(app.outdir, summarizeOutput(app.outdir), performance.now() / 1000);
-  process.stdout.write(`${summary.join("\n")}\n`);
+  const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  const print = (lines: readonly string[]) => process.stdout.write(lines.map((line) => `${line}\n`).join(""));
+  const inputs = inputFingerprint();
+  const previous = values.force ? undefined : currentSynth(outdir, inputs);
+  if (previous) {
+    print(policyReport(previous.findings, values.verbose));
+    print(formatSummary(outdir, summarizeOutput(outdir), performance.now() / 1000, "kept"));
+    return;
+  }
+  // Loaded only when it synthesizes: cdktf and the provider bindings are most of a no-change run.
+  const { synthesizeProject } = require("./local/synth") as typeof import("./local/synth");
+  const app = synthesizeProject({ outdir, verbose: values.verbose, log: (line) => print([line]) });
+  recordSynth(outdir, inputs, app.policyFindings);
+  print(formatSummary(outdir, summarizeOutput(outdir), performance.now() / 1000));
 });

@@ -5,7 +5,7 @@ import { checkEnvironmentSet } from "./guard/deployment-guard";
 import { GuardError, type GuardFinding } from "./guard/guard-error";
 import { NotesApiStack } from "./notes-api-stack";
 import { CheckedStack } from "./policy/checked-stack";
-import { formatPolicyFinding, isBlocking, type PolicyFinding } from "./policy/policy-aspect";
+import { isBlocking, policyReport, type PolicyFinding } from "./policy/finding";
 import { PolicyError } from "./policy/policy-error";
 
 export { PolicyError };
@@ -81,11 +81,7 @@ export class NotesApp extends App {
     const findings = stacks.flatMap((stack) => stack.policy.evaluate(stack));
     const blocking = findings.filter(isBlocking);
     if (blocking.length) throw new PolicyError(blocking);
-    const suppressed = findings.filter((finding) => finding.suppressedBecause !== undefined);
-    for (const finding of this.verbose ? findings : findings.filter((candidate) => candidate.suppressedBecause === undefined)) {
-      this.log(`policy ${formatPolicyFinding(finding)}`);
-    }
-    if (!this.verbose && suppressed.length) this.log(`policy: ${suppressed.length} suppressed finding${suppressed.length === 1 ? "" : "s"}, each with its reason (--verbose lists them)`);
+    for (const line of policyReport(findings, this.verbose)) this.log(line);
     this.policyFindings = findings;
     super.synth();
   }

@@ -51,6 +51,26 @@ describe("npm run synth: failures are the findings only", () => {
     expect(result.stdout).toMatch(/^policy warning COG2 at dev-data\/auth\/user-pool/m);
   });
 
+  test("a second synth with nothing changed keeps the output, byte for byte, and says so", () => {
+    const outdir = path.join(copy, "out-again");
+    expect(runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir }).status).toBe(0);
+    const written = new Map(listFiles(outdir).map((file) => [file, fs.readFileSync(path.join(outdir, file))]));
+    // WHEN it runs again
+    const again = runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir });
+    // THEN it prints the same findings and summary, and every file is as it was
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^kept \d+ stacks in out-again\/stacks, nothing changed since the last synth/m);
+    expect(again.stdout).toMatch(/^policy warning COG2 at dev-data\/auth\/user-pool/m);
+    expect(listFiles(outdir)).toEqual([...written.keys()]);
+    for (const [file, bytes] of written) expect(fs.readFileSync(path.join(outdir, file)).equals(bytes)).toBe(true);
+    // WHEN an output file is damaged, or the state bucket changes THEN it synthesizes again
+    fs.writeFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "{}");
+    const repaired = runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir });
+    expect(repaired.stdout).toMatch(/^wrote /m);
+    expect(fs.readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json")).equals(written.get(path.join("stacks", "dev", "cdk.tf.json"))!)).toBe(true);
+    expect(runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir, STATE_BUCKET: "example-state" }).stdout).toMatch(/^wrote /m);
+  });
+
   test("--verbose lists each suppression with its reason", () => {
     const result = runTs(copy, "main.ts", ["--verbose"], { CDKTF_OUTDIR: path.join(copy, "out-verbose") });
     expect(result.status).toBe(0);

@@ -1,7 +1,7 @@
 import type { Route } from "../api/routes";
 import { isStandardScope, type AppClientDefinition, type OAuthFlow, type ScopeDefinition } from "../auth/clients";
 import type { TokenValidity } from "../config";
-import type { PolicyFinding } from "../policy/policy-aspect";
+import type { PolicyFinding } from "../policy/finding";
 
 export interface AuthMatrixInput {
   readonly stack: string;

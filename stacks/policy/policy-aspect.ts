@@ -1,19 +1,12 @@
 import type { IConstruct } from "constructs";
 import { TerraformResource, TerraformStack, type IAspect } from "cdktf";
-import { COMPLIANT, NOT_APPLICABLE, type PolicyRule, type ResourceView, type RuleLevel, type StackView } from "./rule";
+import { COMPLIANT, NOT_APPLICABLE, type PolicyRule, type ResourceView, type StackView } from "./rule";
 import { policyRules } from "./rules";
 import { findSuppression } from "../suppressions";
+import type { PolicyFinding } from "./finding";
 
-export interface PolicyFinding {
-  readonly ruleId: string;
-  readonly level: RuleLevel;
-  readonly path: string;
-  readonly resource: string;
-  readonly cause: string;
-  readonly details: readonly string[];
-  /** Present when a suppression covers the finding. */
-  readonly suppressedBecause?: string;
-}
+export { formatPolicyFinding, isBlocking, policyReport, type PolicyFinding } from "./finding";
+
 
 type TerraformJson = { resource?: Record<string, Record<string, Record<string, any>>> };
 
@@ -71,16 +64,4 @@ export class PolicyAspect implements IAspect {
     for (const node of stack.node.findAll()) this.visit(node);
     return this.recorded;
   }
-}
-
-export function isBlocking(finding: PolicyFinding): boolean {
-  return finding.level === "error" && finding.suppressedBecause === undefined;
-}
-
-export function formatPolicyFinding(finding: PolicyFinding): string {
-  const details = finding.details.length ? ` [${finding.details.join(", ")}]` : "";
-  if (finding.suppressedBecause !== undefined) {
-    return `suppressed ${finding.ruleId}${details} at ${finding.path}: ${finding.suppressedBecause}`;
-  }
-  return `${finding.level} ${finding.ruleId} at ${finding.path}: ${finding.cause}${details}`;
 }

@@ -1,4 +1,4 @@
-import { formatPolicyFinding, type PolicyFinding } from "./policy-aspect";
+import { formatPolicyFinding, type PolicyFinding } from "./finding";
 
 /** Every blocking policy finding of a synth, reported together. */
 export class PolicyError extends Error {

@@ -1,0 +1,74 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { PolicyFinding } from "../stacks/policy/finding";
+import { PROJECT_ROOT } from "../stacks/paths";
+import { listFiles } from "./files";
+
+/** Everything a synth reads from the project: a change to any file under these changes its output. */
+const INPUTS = ["main.ts", "environments.ts", "cdktf.json", "package.json", "package-lock.json", "tsconfig.json", "stacks", "functions", "local"];
+/** Environment variables the app reads while it synthesizes. */
+const INPUT_VARIABLES = ["STATE_BUCKET", "STATE_REGION", "REQUIRE_REMOTE_STATE", "SYNTH_HCL_OUTPUT", "CDKTF_CONTEXT_JSON", "CDKTF_TARGET_STACK_ID"];
+
+export interface SynthStamp {
+  /** SHA-256 of every input file's path and content, the variables above and Node's major version. */
+  readonly inputs: string;
+  /** SHA-256 of every file the synth wrote, so a deleted or edited output is never taken as current. */
+  readonly outputs: string;
+  readonly findings: readonly PolicyFinding[];
+}
+
+function digest(entries: Iterable<string>): string {
+  const hash = createHash("sha256");
+  for (const entry of entries) hash.update(entry).update("\0");
+  return hash.digest("hex");
+}
+
+function fileHash(file: string): string {
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+export function inputFingerprint(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): string {
+  const files = INPUTS.flatMap((input) => {
+    const full = path.join(root, input);
+    if (!fs.existsSync(full)) return [];
+    return fs.statSync(full).isDirectory() ? listFiles(full).map((file) => path.join(input, file)) : [input];
+  });
+  return digest([
+    `node ${process.versions.node.split(".")[0]}`,
+    ...INPUT_VARIABLES.map((name) => `${name}=${env[name] ?? ""}`),
+    ...files.sort().map((file) => `${file} ${fileHash(path.join(root, file))}`),
+  ]);
+}
+
+export function outputFingerprint(outdir: string): string | undefined {
+  if (!fs.existsSync(path.join(outdir, "manifest.json"))) return undefined;
+  return digest(listFiles(outdir).map((file) => `${file} ${fileHash(path.join(outdir, file))}`));
+}
+
+/** Kept beside the build cache, not in the output folder: `cdktf.out` holds only what cdktf writes. */
+function stampFile(outdir: string, root: string): string {
+  return path.join(root, ".build", "synth", `${createHash("sha256").update(path.resolve(outdir)).digest("hex").slice(0, 16)}.json`);
+}
+
+/**
+ * The stamp of the last synth into `outdir` when nothing it read has changed since and its output
+ * is exactly what it wrote: a second synth with no change then only prints.
+ */
+export function currentSynth(outdir: string, inputs: string, root = PROJECT_ROOT): SynthStamp | undefined {
+  let stamp: SynthStamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(stampFile(outdir, root), "utf8")) as SynthStamp;
+  } catch {
+    return undefined;
+  }
+  return stamp.inputs === inputs && stamp.outputs === outputFingerprint(outdir) ? stamp : undefined;
+}
+
+export function recordSynth(outdir: string, inputs: string, findings: readonly PolicyFinding[], root = PROJECT_ROOT): void {
+  const outputs = outputFingerprint(outdir);
+  if (!outputs) return;
+  const file = stampFile(outdir, root);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ inputs, outputs, findings } satisfies SynthStamp) + "\n");
+}
