@@ -15,15 +15,23 @@ import { functionNameFor, handlerSlug } from "../stacks/api/route-paths";
 import { notesRoutes, type Route } from "../stacks/api/routes";
 import { BUILD_DIR, PROJECT_ROOT } from "../stacks/paths";
 import { copyProject, differingFiles, gitCommit, removeFolder, synthIn } from "./project-copy";
+import { scaleRow, type ScaleRow } from "./scale-bench";
 
 /** Budgets from the benchmark issue; a broken one makes the run exit non-zero. */
 const BUDGETS = {
   synthMedianMs: 3_000,
+  /** Cold synth (no build cache) at 207 and 507 routes; a second synth with no change at 207. */
+  synth207ColdMs: 3_000,
+  synth507ColdMs: 6_000,
+  synth207NoChangeMs: 1_500,
   testWallMs: 30_000,
   bundleBytes: 15_000,
-  coldStartMedianMs: 50,
+  coldStartMedianMs: 25,
   differingFiles: 0,
 } as const;
+
+/** Generated groups of five routes per scale row: 7, 57, 207 and 507 routes with the table's own 7. */
+const SCALE_GROUPS = [0, 10, 40, 100] as const;
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -33,6 +41,7 @@ const option = (name: string, fallback: number) => {
 const RUNS = option("runs", 5);
 const COLD_START_RUNS = option("cold-start-runs", 7);
 const SKIP_TS_NODE = args.includes("--skip-ts-node");
+const SKIP_SCALE = args.includes("--skip-scale");
 const RESULTS = path.join(PROJECT_ROOT, "bench-results", "latest.json");
 
 interface Stats {
@@ -70,7 +79,8 @@ function measure(label: string, run: () => number, runs = RUNS): Stats {
 function synthStats() {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-synth-"));
   const env = { CDKTF_OUTDIR: outdir, STATE_BUCKET: "" };
-  const npm = measure("npm run synth", () => timed("npm", ["run", "-s", "synth"], env));
+  // --force: a full synth every run (the build cache stays warm); the no-change case is in the scale table.
+  const npm = measure("npm run synth -- --force", () => timed("npm", ["run", "-s", "synth", "--", "--force"], env));
   const tsNode = SKIP_TS_NODE
     ? undefined
     : measure("synth with ts-node type checking", () => timed(process.execPath, ["-r", "ts-node/register", "main.ts"], { ...env, CHECKPOINT_DISABLE: "1" }));
@@ -210,12 +220,23 @@ function table(rows: string[][]): string {
 
 async function main(): Promise<void> {
   const synth = synthStats();
+  const scale: ScaleRow[] = SKIP_SCALE ? [] : SCALE_GROUPS.map((groups) => scaleRow(groups, groups === 40, (line) => process.stderr.write(`${line}\n`)));
   const { functions, floor } = await functionFigures();
   const deterministic = determinism();
   const testMs = testWallTime();
 
+  const at = (routes: number) => scale.find((row) => row.routes === routes);
+  const scaleChecks = scale.length
+    ? [
+        { what: "synth at 207 routes, cold", value: at(207)!.coldMs, budget: BUDGETS.synth207ColdMs, unit: "ms" },
+        { what: "synth at 507 routes, cold", value: at(507)!.coldMs, budget: BUDGETS.synth507ColdMs, unit: "ms" },
+        { what: "synth at 207 routes, no change", value: at(207)!.noChangeMs, budget: BUDGETS.synth207NoChangeMs, unit: "ms" },
+        ...scale.map((row) => ({ what: `zips and Terraform at ${row.routes} routes: warm vs cold, differing files`, value: row.differingFiles, budget: 0, unit: "files" })),
+      ]
+    : [];
   const checks = [
     { what: "npm run synth, median", value: synth.npm.median, budget: BUDGETS.synthMedianMs, unit: "ms" },
+    ...scaleChecks,
     { what: "npm test, wall time", value: testMs, budget: BUDGETS.testWallMs, unit: "ms" },
     ...functions.map((fn) => ({ what: `bundle ${fn.handler}`, value: fn.bundleBytes, budget: BUDGETS.bundleBytes, unit: "B" })),
     ...functions.map((fn) => ({ what: `cold start ${fn.handler}, median`, value: fn.coldStart.median, budget: BUDGETS.coldStartMedianMs, unit: "ms" })),
@@ -234,6 +255,7 @@ async function main(): Promise<void> {
     commit: gitCommit(),
     machine,
     synth: { npmRunSynth: synth.npm, tsNodeTypeChecked: synth.tsNode ?? null },
+    scale,
     npmTestWallMs: testMs,
     functions,
     sdkFloorMs: floor,
@@ -250,10 +272,29 @@ async function main(): Promise<void> {
     "",
     table([
       ["Synth of all stacks (ms)", "median (min-max)", "runs"],
-      ["npm run synth (tsx, no type check)", fmt(synth.npm), String(RUNS)],
+      ["npm run synth -- --force (tsx, no type check)", fmt(synth.npm), String(RUNS)],
       ["ts-node with type checking (comparison)", fmt(synth.tsNode), SKIP_TS_NODE ? "-" : String(RUNS)],
     ]),
     "",
+    ...(scale.length
+      ? [
+          table([
+            ["Routes", "dev resources", "per route", "cold synth ms", "peak MiB", "forced warm ms", "no change ms", "warm = cold", "terraform plan ms (empty / deployed)"],
+            ...scale.map((row) => [
+              String(row.routes),
+              String(row.devResources),
+              String(row.resourcesPerRoute),
+              String(row.coldMs),
+              String(row.coldPeakMiB),
+              String(row.forcedWarmMs),
+              String(row.noChangeMs),
+              row.differingFiles === 0 ? "yes" : `NO (${row.differingFiles} files)`,
+              row.planMs ? `${Math.round(row.planMs.empty)} / ${Math.round(row.planMs.deployed)}` : "-",
+            ]),
+          ]),
+          "",
+        ]
+      : []),
     table([
       ["Function", "bundle (B)", "zip (B)", "cold start median (min-max) ms", "of which module load ms", "status"],
       ...functions.map((fn) => [fn.handler, String(fn.bundleBytes), String(fn.zipBytes), fmt(fn.coldStart), String(fn.loadMedianMs), String(fn.status)]),
