@@ -1,4 +1,4 @@
-const { base, SLOW_TESTS } = require("./jest.config");
+const { base, SLOW_TESTS } = require("./jest.shared");
 
-/** The slow half of the suite (real Terraform, `npm run dev` over HTTP, the cdktf CLI, project copies). */
-module.exports = { ...base, testMatch: undefined, testRegex: SLOW_TESTS.map((pattern) => pattern.replace(/\$$/, "").replace(/\/$/, "/.*\\.test\\.ts$")) };
+/** `npm run test:slow`: real Terraform, `npm run dev` over HTTP, the cdktf CLI, project copies. */
+module.exports = { ...base, testRegex: SLOW_TESTS.map((pattern) => pattern.replace(/\$$/, "").replace(/\/$/, "/.*\\.test\\.ts$")) };

@@ -12,7 +12,7 @@ jest.setTimeout(180_000);
  * and the suite's fast tests must still pass there without a single test edit.
  */
 describe("the API can grow", () => {
-  const copy = copyProject("notes-growth-", ["__tests__", "scripts", "jest.config.js", "setup.js", "README.md", "help", "docs", ".github", ".ci", ".gitignore"]);
+  const copy = copyProject("notes-growth-", ["__tests__", "scripts", "jest.config.js", "jest.shared.js", "setup.js", "README.md", "help", "docs", ".github", ".ci", ".gitignore"]);
   afterAll(() => removeFolder(copy));
 
   beforeAll(() => {

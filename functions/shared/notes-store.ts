@@ -1,13 +1,7 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { dynamoDb, DynamoDbError } from "./dynamodb";
 import type { NoteInput } from "./validation";
 
 export interface Note {
@@ -23,13 +17,7 @@ export interface NotePage {
   readonly lastId?: string;
 }
 
-let documentClient: DynamoDBDocumentClient | undefined;
-
-/** Created on first use so the SDK reads AWS_ENDPOINT_URL_DYNAMODB and the region as they are then. */
-function client(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  return documentClient;
-}
+type AttributeMap = Record<string, AttributeValue>;
 
 function tableName(): string {
   const name = process.env.TABLE_NAME;
@@ -48,41 +36,37 @@ function toNote(item: Record<string, unknown>): Note {
 }
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === "ConditionalCheckFailedException";
+  return error instanceof DynamoDbError && error.code === "ConditionalCheckFailedException";
 }
 
 export async function createNote(owner: string, input: NoteInput, now = new Date()): Promise<Note> {
   const timestamp = now.toISOString();
   const note: Note = { id: randomUUID(), title: input.title, body: input.body, createdAt: timestamp, updatedAt: timestamp };
-  await client().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { owner, ...note },
-      ConditionExpression: "attribute_not_exists(id)",
-    }),
-  );
+  await dynamoDb("PutItem", {
+    TableName: tableName(),
+    Item: marshall({ owner, ...note }),
+    ConditionExpression: "attribute_not_exists(id)",
+  });
   return note;
 }
 
 export async function getNote(owner: string, id: string): Promise<Note | undefined> {
-  const result = await client().send(new GetCommand({ TableName: tableName(), Key: { owner, id }, ConsistentRead: true }));
-  return result.Item ? toNote(result.Item) : undefined;
+  const result = await dynamoDb<{ Item?: AttributeMap }>("GetItem", { TableName: tableName(), Key: marshall({ owner, id }), ConsistentRead: true });
+  return result.Item ? toNote(unmarshall(result.Item)) : undefined;
 }
 
 export async function listNotes(owner: string, limit: number, afterId?: string): Promise<NotePage> {
-  const result = await client().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "#owner = :owner",
-      ExpressionAttributeNames: { "#owner": "owner" },
-      ExpressionAttributeValues: { ":owner": owner },
-      Limit: limit,
-      ExclusiveStartKey: afterId ? { owner, id: afterId } : undefined,
-    }),
-  );
-  const lastKey = result.LastEvaluatedKey;
+  const result = await dynamoDb<{ Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap }>("Query", {
+    TableName: tableName(),
+    KeyConditionExpression: "#owner = :owner",
+    ExpressionAttributeNames: { "#owner": "owner" },
+    ExpressionAttributeValues: marshall({ ":owner": owner }),
+    Limit: limit,
+    ...(afterId ? { ExclusiveStartKey: marshall({ owner, id: afterId }) } : {}),
+  });
+  const lastKey = result.LastEvaluatedKey ? unmarshall(result.LastEvaluatedKey) : undefined;
   return {
-    items: (result.Items ?? []).map(toNote),
+    items: (result.Items ?? []).map((item) => toNote(unmarshall(item))),
     lastId: lastKey && typeof lastKey.id === "string" ? lastKey.id : undefined,
   };
 }
@@ -90,18 +74,16 @@ export async function listNotes(owner: string, limit: number, afterId?: string):
 /** Only an existing note is updated: a deleted note is never brought back. */
 export async function updateNote(owner: string, id: string, input: NoteInput, now = new Date()): Promise<Note | undefined> {
   try {
-    const result = await client().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: { owner, id },
-        UpdateExpression: "SET #title = :title, #body = :body, updatedAt = :updatedAt",
-        ConditionExpression: "attribute_exists(id)",
-        ExpressionAttributeNames: { "#title": "title", "#body": "body" },
-        ExpressionAttributeValues: { ":title": input.title, ":body": input.body, ":updatedAt": now.toISOString() },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return result.Attributes ? toNote(result.Attributes) : undefined;
+    const result = await dynamoDb<{ Attributes?: AttributeMap }>("UpdateItem", {
+      TableName: tableName(),
+      Key: marshall({ owner, id }),
+      UpdateExpression: "SET #title = :title, #body = :body, updatedAt = :updatedAt",
+      ConditionExpression: "attribute_exists(id)",
+      ExpressionAttributeNames: { "#title": "title", "#body": "body" },
+      ExpressionAttributeValues: marshall({ ":title": input.title, ":body": input.body, ":updatedAt": now.toISOString() }),
+      ReturnValues: "ALL_NEW",
+    });
+    return result.Attributes ? toNote(unmarshall(result.Attributes)) : undefined;
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw error;
@@ -110,9 +92,7 @@ export async function updateNote(owner: string, id: string, input: NoteInput, no
 
 export async function deleteNote(owner: string, id: string): Promise<boolean> {
   try {
-    await client().send(
-      new DeleteCommand({ TableName: tableName(), Key: { owner, id }, ConditionExpression: "attribute_exists(id)" }),
-    );
+    await dynamoDb("DeleteItem", { TableName: tableName(), Key: marshall({ owner, id }), ConditionExpression: "attribute_exists(id)" });
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;

@@ -77,7 +77,6 @@ function esbuildOptions(handlers: readonly string[], nodeTarget: string): BuildO
     platform: "node",
     format: "cjs",
     target: nodeTarget,
-    external: ["@aws-sdk/*"],
     legalComments: "none",
     logLevel: "silent",
     write: false,
@@ -139,8 +138,8 @@ export function prebuildFunctions(handlers: readonly string[], nodeTarget: strin
 }
 
 /**
- * Bundles `functions/<handler>.ts` with esbuild (minified, source map, `@aws-sdk/*` left to the
- * runtime) into a zip with fixed timestamps and sorted entries, so the same source gives the same
+ * Bundles `functions/<handler>.ts` with esbuild (minified, source map, every dependency inside:
+ * nothing is left to the runtime's SDK) into a zip with fixed timestamps and sorted entries, so the same source gives the same
  * bytes on any machine (docs/aws-facts.md §4: TerraformAsset archives are not reproducible).
  * Cached per process (every stack shares one build) and across processes: a build is reused when
  * the esbuild version, the options and the content of every input esbuild read are unchanged.
