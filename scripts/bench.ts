@@ -26,6 +26,11 @@ const BUDGETS = {
   synth207NoChangeMs: 1_500,
   testWallMs: 30_000,
   bundleBytes: 15_000,
+  /**
+   * A handler with table access carries its DynamoDB client: aws4 (8.2 KB minified), util-dynamodb
+   * (5.1 KB) and the protocol code (2.3 KB), instead of loading the AWS SDK (60 ms of cold start).
+   */
+  dataBundleBytes: 30_000,
   coldStartMedianMs: 25,
   differingFiles: 0,
 } as const;
@@ -238,7 +243,10 @@ async function main(): Promise<void> {
     { what: "npm run synth, median", value: synth.npm.median, budget: BUDGETS.synthMedianMs, unit: "ms" },
     ...scaleChecks,
     { what: "npm test, wall time", value: testMs, budget: BUDGETS.testWallMs, unit: "ms" },
-    ...functions.map((fn) => ({ what: `bundle ${fn.handler}`, value: fn.bundleBytes, budget: BUDGETS.bundleBytes, unit: "B" })),
+    ...functions.map((fn) => {
+      const withTable = (notesRoutes.find((route) => route.handler === fn.handler)?.tableActions ?? []).length > 0;
+      return { what: `bundle ${fn.handler}${withTable ? " (with the DynamoDB client)" : ""}`, value: fn.bundleBytes, budget: withTable ? BUDGETS.dataBundleBytes : BUDGETS.bundleBytes, unit: "B" };
+    }),
     ...functions.map((fn) => ({ what: `cold start ${fn.handler}, median`, value: fn.coldStart.median, budget: BUDGETS.coldStartMedianMs, unit: "ms" })),
     { what: "determinism: differing files", value: deterministic.differing.length, budget: BUDGETS.differingFiles, unit: "files" },
   ].map((check) => ({ ...check, ok: check.value <= check.budget }));
@@ -299,7 +307,7 @@ async function main(): Promise<void> {
       ["Function", "bundle (B)", "zip (B)", "cold start median (min-max) ms", "of which module load ms", "status"],
       ...functions.map((fn) => [fn.handler, String(fn.bundleBytes), String(fn.zipBytes), fmt(fn.coldStart), String(fn.loadMedianMs), String(fn.status)]),
     ]),
-    `The AWS SDK alone (load client-dynamodb and lib-dynamodb, send one GetItem), median (min-max): ${fmt(floor)} ms`,
+    `For comparison, the AWS SDK alone (load client-dynamodb and lib-dynamodb, send one GetItem), median (min-max): ${fmt(floor)} ms`,
     "",
     table([["Budget", "value", "budget", "ok"], ...checks.map((check) => [check.what, `${check.value} ${check.unit}`, `${check.budget} ${check.unit}`, check.ok ? "yes" : "NO"])]),
     "",
