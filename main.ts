@@ -1,13 +1,17 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseCommandLine, runCli } from "./local/cli";
 import { currentSynth, inputFingerprint, recordSynth } from "./local/synth-cache";
 import { formatSummary, summarizeOutput } from "./local/synth-summary";
+import { notesRoutes } from "./stacks/api/routes";
+import { NODE_TARGET, prebuildFunctionsAsync } from "./stacks/functions/bundle";
+import { FUNCTIONS_DIR } from "./stacks/paths";
 import { policyReport } from "./stacks/policy/finding";
 
 // The cdktf CLI runs this file too (cdktf synth, deploy, diff): it shows the app's stderr as errors,
 // so everything that is not an error goes to stdout.
-runCli(() => {
+runCli(async () => {
   const { values } = parseCommandLine({
     command: "npm run synth --",
     summary:
@@ -27,8 +31,14 @@ runCli(() => {
     print(formatSummary(outdir, summarizeOutput(outdir), performance.now() / 1000, "kept"));
     return;
   }
-  // Loaded only when it synthesizes: cdktf and the provider bindings are most of a no-change run.
+  // esbuild bundles the route table's handlers in its own process while cdktf and the provider
+  // bindings load here (loaded only when it synthesizes: they are most of a no-change run).
+  // A handler without its file is left to the guard, which reports it with everything else.
+  const handlers = notesRoutes.map((route) => route.handler).filter((handler) => fs.existsSync(path.join(FUNCTIONS_DIR, `${handler}.ts`)));
+  const building = prebuildFunctionsAsync(handlers, NODE_TARGET);
+  building.catch(() => undefined);
   const { synthesizeProject } = require("./local/synth") as typeof import("./local/synth");
+  await building;
   const app = synthesizeProject({ outdir, verbose: values.verbose, log: (line) => print([line]) });
   recordSynth(outdir, inputs, app.policyFindings);
   print(formatSummary(outdir, summarizeOutput(outdir), performance.now() / 1000));

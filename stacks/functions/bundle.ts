@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
+import { build as buildAsync, buildSync, version as esbuildVersion, type BuildOptions, type BuildResult } from "esbuild";
 import { zipSync, type Zippable } from "fflate";
 import { BUILD_DIR, FUNCTIONS_DIR, PROJECT_ROOT } from "../paths";
 
@@ -27,6 +27,9 @@ export interface FunctionBundle {
   readonly bundleBytes: number;
   readonly zipBytes: number;
 }
+
+/** esbuild's target for the functions' runtime (`nodejs24.x`). */
+export const NODE_TARGET = "node24";
 
 const bundles = new Map<string, FunctionBundle>();
 
@@ -123,18 +126,32 @@ function toBundle(handler: string, record: BuildRecord): FunctionBundle {
  * answers from memory.
  */
 export function prebuildFunctions(handlers: readonly string[], nodeTarget: string): void {
+  const toBuild = handlersToBuild(handlers, nodeTarget);
+  if (toBuild.length) record(toBuild, nodeTarget, buildSync(esbuildOptions(toBuild, nodeTarget) as BuildOptions & { write: false; metafile: true }));
+}
+
+/**
+ * The same, with esbuild's asynchronous API: esbuild works in its own process, so the caller can
+ * load the rest of the app meanwhile (the app's modules take about half a second to load).
+ */
+export async function prebuildFunctionsAsync(handlers: readonly string[], nodeTarget: string): Promise<void> {
+  const toBuild = handlersToBuild(handlers, nodeTarget);
+  if (toBuild.length) record(toBuild, nodeTarget, await buildAsync(esbuildOptions(toBuild, nodeTarget) as BuildOptions & { write: false; metafile: true }));
+}
+
+/** Handlers neither in memory nor reusable from an earlier build; the reusable ones are loaded on the way. */
+function handlersToBuild(handlers: readonly string[], nodeTarget: string): string[] {
   const missing = [...new Set(handlers)].filter((handler) => !bundles.has(`${handler}@${nodeTarget}`));
   for (const handler of missing) {
     if (!fs.existsSync(entryOf(handler))) throw new Error(`invalid handler '${handler}': no file functions/${handler}.ts`);
   }
   const toBuild: string[] = [];
   for (const handler of missing) {
-    const record = reusableBuild(handler, nodeTarget);
-    if (record) bundles.set(`${handler}@${nodeTarget}`, toBundle(handler, record));
+    const reusable = reusableBuild(handler, nodeTarget);
+    if (reusable) bundles.set(`${handler}@${nodeTarget}`, toBundle(handler, reusable));
     else toBuild.push(handler);
   }
-  if (toBuild.length === 0) return;
-  for (const [handler, record] of build(toBuild, nodeTarget)) bundles.set(`${handler}@${nodeTarget}`, toBundle(handler, record));
+  return toBuild;
 }
 
 /**
@@ -149,9 +166,8 @@ export function bundleFunction(handler: string, nodeTarget: string): FunctionBun
   return bundles.get(`${handler}@${nodeTarget}`)!;
 }
 
-function build(handlers: readonly string[], nodeTarget: string): Map<string, BuildRecord> {
-  const result = buildSync(esbuildOptions(handlers, nodeTarget) as BuildOptions & { write: false; metafile: true });
-  const records = new Map<string, BuildRecord>();
+/** Zips each handler's output, writes its build record, and keeps it in memory. */
+function record(handlers: readonly string[], nodeTarget: string, result: BuildResult<{ write: false; metafile: true }>): void {
   for (const handler of handlers) {
     const slug = slugOf(handler);
     const folder = path.join(BUILD_DIR, slug);
@@ -175,11 +191,10 @@ function build(handlers: readonly string[], nodeTarget: string): Map<string, Bui
     for (const input of [...Object.keys(metafileOutput.inputs), ...CONFIG_FILES].sort()) {
       inputs[input] = sha256File(path.join(PROJECT_ROOT, input)) ?? "missing";
     }
-    const record: BuildRecord = { key: recordKey(handler, nodeTarget), inputs, zipFile, sourceCodeHash: sha256.digest("base64"), contentHash: hex.slice(0, 16).toUpperCase(), bundleBytes, zipBytes: zip.byteLength };
-    writeThrough(recordFileOf(handler, nodeTarget), JSON.stringify(record, null, 2) + "\n");
-    records.set(handler, record);
+    const built: BuildRecord = { key: recordKey(handler, nodeTarget), inputs, zipFile, sourceCodeHash: sha256.digest("base64"), contentHash: hex.slice(0, 16).toUpperCase(), bundleBytes, zipBytes: zip.byteLength };
+    writeThrough(recordFileOf(handler, nodeTarget), JSON.stringify(built, null, 2) + "\n");
+    bundles.set(`${handler}@${nodeTarget}`, toBundle(handler, built));
   }
-  return records;
 }
 
 /** Content-addressed, written through a rename: parallel synths never see a half-written zip. */

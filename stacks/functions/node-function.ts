@@ -7,14 +7,15 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../iam/policy-document";
 import { roleNameFor } from "../api/route-paths";
 import { suppress } from "../suppressions";
-import { bundleFunction, type FunctionBundle } from "./bundle";
+import { bundleFunction, NODE_TARGET, type FunctionBundle } from "./bundle";
+
+export { NODE_TARGET };
 
 /**
  * The newest Node.js runtime the AWS provider 6.25 accepts: nodejs24.x is accepted from 6.19
  * (hashicorp/terraform-provider-aws#44986; aws-samples/serverless-patterns#2912).
  */
 export const LAMBDA_RUNTIME = "nodejs24.x";
-export const NODE_TARGET = "node24";
 
 export interface NodeFunctionProps {
   readonly functionName: string;
