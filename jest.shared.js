@@ -1,5 +1,11 @@
 const os = require("node:os");
 
+// cdktf prints deprecation DEP0044 on Node 22+ (see stacks/node-warnings.ts, which drops it in the
+// app): jest's workers and every process a test starts inherit the flag that drops exactly that code.
+if (!(process.env.NODE_OPTIONS ?? "").includes("--disable-warning=DEP0044")) {
+  process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--disable-warning=DEP0044"].filter(Boolean).join(" ");
+}
+
 /**
  * Tests that start real Terraform, long-running servers or project copies: `npm run test:slow`
  * (CI and the workflows run it after `npm test`, which stays under 30 s).

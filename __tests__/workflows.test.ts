@@ -18,6 +18,23 @@ function actionlint(cwd: string): { status: number | null; output: string } {
 }
 
 describe("GitHub workflows", () => {
+  test("every job runs the Node release .nvmrc names, the current Active LTS, and engines covers what is tested", () => {
+    expect(fs.readFileSync(path.join(PROJECT_ROOT, ".nvmrc"), "utf8").trim()).toBe("24");
+    for (const workflow of workflows) {
+      const setups = text(workflow).split("uses: actions/setup-node@").slice(1);
+      expect(setups.length).toBeGreaterThan(0);
+      for (const setup of setups) {
+        expect(setup.split("\n      - ")[0]).toContain("node-version-file: .nvmrc");
+      }
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")).engines).toEqual({ node: ">=20.11" });
+  });
+
+  test("pull requests test the other Node majors and the exit to CDK Terrain", () => {
+    expect(text("plan.yml")).toContain("run: npm run test:node -- --versions 20,22");
+    expect(text("plan.yml")).toContain("run: npm run check:cdktn");
+  });
+
   test("there is a plan workflow and a deploy workflow", () => {
     expect(workflows).toEqual(["deploy.yml", "plan.yml"]);
   });

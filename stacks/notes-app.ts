@@ -1,3 +1,4 @@
+import "./node-warnings";
 import { App, type AppConfig } from "cdktf";
 import { BootstrapStack } from "./bootstrap/bootstrap-stack";
 import type { BootstrapConfig, EnvironmentConfig } from "./config";

@@ -81,6 +81,8 @@ function esbuildOptions(handlers: readonly string[], nodeTarget: string): BuildO
     format: "cjs",
     target: nodeTarget,
     legalComments: "none",
+    // Source map paths as the project sees node_modules, even when it is a link (copies, installs elsewhere).
+    preserveSymlinks: true,
     logLevel: "silent",
     write: false,
     metafile: true,
