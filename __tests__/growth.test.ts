@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { copyProject, removeFolder } from "../scripts/project-copy";
+import { copyProject, removeFolder, REPOSITORY_EXTRAS } from "../scripts/project-copy";
 import { addScopeAndRoute, applyRecipe } from "../scripts/recipes";
 import { runTs } from "./helpers/processes";
 
@@ -12,7 +12,7 @@ jest.setTimeout(180_000);
  * and the suite's fast tests must still pass there without a single test edit.
  */
 describe("the API can grow", () => {
-  const copy = copyProject("notes-growth-", ["__tests__", "scripts", "jest.config.js", "jest.shared.js", "setup.js", "README.md", "help", "docs", ".github", ".ci", ".gitignore"]);
+  const copy = copyProject("notes-growth-", REPOSITORY_EXTRAS);
   afterAll(() => removeFolder(copy));
 
   beforeAll(() => {

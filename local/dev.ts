@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { integerOption, parseCommandLine, runCli } from "./cli";
 import { LocalGateway } from "./local-gateway";
-import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack, SYNTH_SOURCES } from "./local-stack";
+import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack } from "./local-stack";
+import { SYNTH_INPUTS } from "./synth-cache";
 import type { StackModel } from "./stack-model";
 
 const spec = {
@@ -37,7 +38,8 @@ export function routeTable(model: StackModel): string[] {
 }
 
 function watchSources(onChange: (file: string) => void): () => void {
-  const watchers = SYNTH_SOURCES.filter((source) => source !== "package-lock.json").map((source) => {
+  // The lock file changes with npm install, which needs a restart anyway.
+  const watchers = SYNTH_INPUTS.filter((source) => source !== "package-lock.json" && fs.existsSync(path.join(PROJECT_ROOT, source))).map((source) => {
     const target = path.join(PROJECT_ROOT, source);
     const recursive = fs.statSync(target).isDirectory();
     return fs.watch(target, { recursive }, (_event, file) => onChange(recursive && file ? path.join(source, file.toString()) : source));
@@ -61,7 +63,7 @@ runCli(async () => {
       `token endpoint ${gateway.url}/oauth2/token`,
       ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
       `a token: npm run -s token -- --stack ${model.stack} --port ${boundPort} --client web --user alice --scope notes.read`,
-      `data in ${path.relative(process.cwd(), LOCAL_DATA_DIR) || "."} (--fresh starts empty); ${values["no-watch"] ? "" : "watching stacks/, functions/, environments.ts; "}Ctrl-C stops`,
+      `data in ${path.relative(process.cwd(), LOCAL_DATA_DIR) || "."} (--fresh starts empty); ${values["no-watch"] ? "" : "watching stacks/, functions/, local/, environments.ts; "}Ctrl-C stops`,
     ].join("\n"),
   );
 

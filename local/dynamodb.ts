@@ -26,8 +26,6 @@ export function localSdkEnvironment(endpoint: string, region: string): Record<st
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
-    // The machine runs Node 20; the functions run on nodejs24.x, where the SDK has nothing to warn about.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
 }
 

@@ -5,12 +5,11 @@ import { environments } from "../environments";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { UsageError } from "./cli";
 import { readStackModel, type StackModel } from "./stack-model";
+import { SYNTH_INPUTS } from "./synth-cache";
 import { readEnvironmentConfig, type TerraformJson } from "./terraform-config";
 
 export const LOCAL_DATA_DIR = path.join(PROJECT_ROOT, ".local");
 export const DEFAULT_OUTDIR = path.join(PROJECT_ROOT, "cdktf.out");
-/** What a synth reads: a change to any of them makes the synthesized output stale. */
-export const SYNTH_SOURCES = ["main.ts", "environments.ts", "stacks", "functions", "package-lock.json"];
 
 export interface LocalStack {
   readonly model: StackModel;
@@ -52,7 +51,7 @@ function newestModification(entry: string): number {
 export function isSynthCurrent(stack: string, outdir = DEFAULT_OUTDIR): boolean {
   const written = ["manifest.json", path.join("stacks", stack, "cdk.tf.json")].map((file) => newestModification(path.join(outdir, file)));
   if (written.some((time) => time === 0)) return false;
-  return Math.max(...SYNTH_SOURCES.map((source) => newestModification(path.join(PROJECT_ROOT, source)))) <= Math.min(...written);
+  return Math.max(...SYNTH_INPUTS.map((source) => newestModification(path.join(PROJECT_ROOT, source)))) <= Math.min(...written);
 }
 
 /** The synthesized stack when it is current, else a fresh synth: what `npm run token` needs, without 1-3 s per call. */

@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from "../stacks/paths";
 import { listFiles } from "./files";
 
 /** Everything a synth reads from the project: a change to any file under these changes its output. */
-const INPUTS = ["main.ts", "environments.ts", "cdktf.json", "package.json", "package-lock.json", "tsconfig.json", "stacks", "functions", "local"];
+export const SYNTH_INPUTS = ["main.ts", "environments.ts", "cdktf.json", "package.json", "package-lock.json", "tsconfig.json", "stacks", "functions", "local"];
 /** Environment variables the app reads while it synthesizes. */
 const INPUT_VARIABLES = ["STATE_BUCKET", "STATE_REGION", "REQUIRE_REMOTE_STATE", "SYNTH_HCL_OUTPUT", "CDKTF_CONTEXT_JSON", "CDKTF_TARGET_STACK_ID"];
 
@@ -29,7 +29,7 @@ function fileHash(file: string): string {
 }
 
 export function inputFingerprint(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): string {
-  const files = INPUTS.flatMap((input) => {
+  const files = SYNTH_INPUTS.flatMap((input) => {
     const full = path.join(root, input);
     if (!fs.existsSync(full)) return [];
     return fs.statSync(full).isDirectory() ? listFiles(full).map((file) => path.join(input, file)) : [input];

@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { expectedError, parseCommandLine, runCli } from "../local/cli";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { ALLOWED, forbiddenDifferences, jsonDifferences, sameProviderSource } from "./check-cdktn-diff";
-import { removeFolder } from "./project-copy";
+import { removeFolder, REPOSITORY_FILES } from "./project-copy";
 
 /** CDK Terrain, the maintained fork of CDKTF, under CDKTF's package names: no import changes. */
 export const CDKTN_ALIASES = {
@@ -15,8 +15,6 @@ export const CDKTN_ALIASES = {
   devDependencies: { "cdktf-cli": "npm:cdktn-cli@0.24.0" },
 } as const;
 
-/** The project, its tests and docs: what a clone has, minus node_modules. */
-const COPIED = ["main.ts", "environments.ts", "cdktf.json", "tsconfig.json", "stacks", "functions", "local", "scripts", "__tests__", "jest.config.js", "jest.shared.js", "setup.js", "README.md", "help", "docs", ".github", ".ci", ".gitignore"];
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(command, [...args], { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "", ...env } });
@@ -59,7 +57,7 @@ runCli(() => {
     const install = aliasedInstall();
     const copy = path.join(work, "fork");
     fs.mkdirSync(copy);
-    for (const entry of COPIED) if (fs.existsSync(path.join(PROJECT_ROOT, entry))) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(copy, entry), { recursive: true });
+    for (const entry of REPOSITORY_FILES) if (fs.existsSync(path.join(PROJECT_ROOT, entry))) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(copy, entry), { recursive: true });
     fs.copyFileSync(path.join(install, "package.json"), path.join(copy, "package.json"));
     fs.symlinkSync(path.join(install, "node_modules"), path.join(copy, "node_modules"), "dir");
     // A git index, as a clone has: the README test reads the tracked files.
