@@ -8,7 +8,9 @@ import { apiEvent } from "./api-event";
 import { LocalCognitoAuthorizer, type AuthorizerDecision } from "./cognito-authorizer";
 import { expectedError } from "./cli";
 import { ensureTablesFromTerraform, localSdkEnvironment, repairInterruptedTables, startLocalDynamo, type LocalDynamo } from "./dynamodb";
+import { LocalHostedUi } from "./hosted-ui";
 import { acquireLock, type InstanceLock } from "./instance-lock";
+import { LocalUsers } from "./local-users";
 import { FunctionRunner } from "./function-runner";
 import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
 
@@ -95,6 +97,9 @@ export class LocalGateway {
   private terraform: TerraformJson;
   private lock?: InstanceLock;
   private ready = false;
+  private hostedUi?: LocalHostedUi;
+  /** Users made on this data folder's first start, with their passwords: shown once. */
+  demoUsers: Array<{ username: string; password: string }> = [];
 
   constructor(private readonly options: LocalGatewayOptions) {
     const log = options.log ?? ((line: string) => console.log(line));
@@ -162,6 +167,7 @@ export class LocalGateway {
 
       const { port } = this.server.address() as AddressInfo;
       this.issuerInstance = new LocalIssuer(localIssuerUrl(model, port), path.join(dataDir, "keys"));
+      this.demoUsers = LocalUsers.forStack(dataDir, model.stack).createDemoUsers();
       this.serve(model);
       this.ready = true;
     } catch (error) {
@@ -175,6 +181,7 @@ export class LocalGateway {
     const { dataDir } = this.options;
     this.model = model;
     this.credentials = this.loadClients();
+    this.hostedUi ??= new LocalHostedUi(this.url, this.issuer, () => this.credentials, LocalUsers.forStack(dataDir, model.stack));
     this.authorizer = new LocalCognitoAuthorizer(this.issuer, this.credentials.map((client) => client.clientId));
     this.routes = model.methods.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
     const sdkEnvironment = localSdkEnvironment(this.dynamo!.endpoint, model.region);
@@ -264,10 +271,8 @@ export class LocalGateway {
     if (method === "GET" && url.pathname === `${new URL(this.issuer.issuer).pathname}/.well-known/jwks.json`) {
       return send(200, { "Content-Type": "application/json" }, JSON.stringify(this.issuer.jwks), "jwks");
     }
-    if (url.pathname === "/oauth2/token") {
-      const outcome = await this.tokenEndpoint(method, request, body);
-      return send(outcome.status, { "Content-Type": "application/json" }, JSON.stringify(outcome.body), `token endpoint: ${outcome.note}`);
-    }
+    const hosted = await this.hostedUi!.handle({ method, url, authorization: header(request, "authorization"), body });
+    if (hosted) return send(hosted.status, hosted.headers, hosted.body, hosted.note);
 
     const stagePrefix = `/${this.model.stageName}`;
     const resourcePath = url.pathname.startsWith(`${stagePrefix}/`) ? url.pathname.slice(stagePrefix.length) : undefined;
@@ -351,34 +356,6 @@ export class LocalGateway {
     return { status: defined?.statusCode ?? status, headers, body: template.replace("$context.error.messageString", JSON.stringify(message)) };
   }
 
-  /** `POST /oauth2/token` with `grant_type=client_credentials`, answering with Cognito's error bodies. */
-  private async tokenEndpoint(method: string, request: http.IncomingMessage, body: string) {
-    const error = (status: number, code: string, note: string) => ({ status, body: { error: code }, note });
-    if (method !== "POST") return error(405, "invalid_request", `method ${method}`);
-    const form = new URLSearchParams(body);
-    let clientId = form.get("client_id") ?? undefined;
-    let clientSecret = form.get("client_secret") ?? undefined;
-    const basic = /^Basic\s+(.+)$/i.exec(header(request, "authorization") ?? "");
-    if (basic) {
-      const decoded = Buffer.from(basic[1]!, "base64").toString("utf8");
-      const separator = decoded.indexOf(":");
-      const [id, secret] = [decodePathParameter(decoded.slice(0, separator)), decodePathParameter(decoded.slice(separator + 1))];
-      if (separator < 0 || id === undefined || secret === undefined) return error(400, "invalid_client", "malformed Basic credentials");
-      clientId = id;
-      clientSecret = secret;
-    }
-    const client = this.credentials.find((candidate) => candidate.clientId === clientId);
-    if (!client || !client.clientSecret || client.clientSecret !== clientSecret) return error(400, "invalid_client", `client ${clientId ?? "none"} not authenticated`);
-    if (form.get("grant_type") !== "client_credentials") return error(400, "unsupported_grant_type", `grant_type ${form.get("grant_type")}`);
-    if (!client.flows.includes("client_credentials")) return error(400, "unauthorized_client", `${client.name} has no client_credentials flow`);
-    const requested = (form.get("scope") ?? "").split(" ").filter(Boolean);
-    const allowed = client.scopes.filter((scope) => scope.includes("/"));
-    if (requested.some((scope) => !allowed.includes(scope))) return error(400, "invalid_scope", `${requested.join(" ")} not allowed`);
-    const scopes = requested.length ? requested : allowed;
-    const expiresIn = 3600;
-    const accessToken = await this.issuer.sign({ clientId: client.clientId, scopes, expiresInSeconds: expiresIn });
-    return { status: 200, body: { access_token: accessToken, expires_in: expiresIn, token_type: "Bearer" }, note: `${client.name} got ${scopes.join(" ")}` };
-  }
 }
 
 /** The body as text, or undefined once it passes `limit` bytes (the rest is drained unread). */

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, randomUUID, type JsonWebKey } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { importJWK, SignJWT } from "jose";
+import { importJWK, jwtVerify, SignJWT } from "jose";
 import type { StackModel } from "./stack-model";
 
 /** Cognito-like client ids: 26 lower-case letters and digits, the same on every run. */
@@ -26,6 +26,10 @@ export interface TokenRequest {
   readonly expiresInSeconds?: number;
   /** `id` gives an ID token. @default "access" */
   readonly tokenUse?: "access" | "id";
+  /** The authorization request's `nonce`, echoed in the ID token. @default - none */
+  readonly nonce?: string;
+  /** @default `<username>@example.com` */
+  readonly email?: string;
 }
 
 interface KeyFile {
@@ -76,7 +80,8 @@ export class LocalIssuer {
         aud: request.clientId,
         token_use: "id",
         "cognito:username": request.username,
-        email: `${request.username}@example.com`,
+        email: request.email ?? `${request.username}@example.com`,
+        ...(request.nonce ? { nonce: request.nonce } : {}),
         email_verified: true,
         origin_jti: randomUUID(),
         event_id: randomUUID(),
@@ -96,6 +101,13 @@ export class LocalIssuer {
     }
     const key = await importJWK({ ...this.keys.privateJwk, alg: "RS256" } as never, "RS256");
     return new SignJWT(payload).setProtectedHeader({ alg: "RS256", kid: this.keys.kid, typ: "JWT" }).sign(key);
+  }
+
+  /** The claims of a token this issuer signed and that has not expired; rejects anything else. */
+  async verify(token: string): Promise<Record<string, unknown>> {
+    const key = await importJWK({ ...this.keys.publicJwk, alg: "RS256" } as never, "RS256");
+    const { payload } = await jwtVerify(token, key, { issuer: this.issuer, algorithms: ["RS256"] });
+    return payload as Record<string, unknown>;
   }
 }
 

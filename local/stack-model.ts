@@ -42,6 +42,9 @@ export interface LocalClient {
   /** Full scope strings. */
   readonly scopes: readonly string[];
   readonly generateSecret: boolean;
+  /** Where the hosted UI may send a code, exactly as configured. */
+  readonly callbackUrls: readonly string[];
+  readonly logoutUrls: readonly string[];
 }
 
 export interface StackModel {
@@ -168,6 +171,8 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
     flows: (config.allowed_oauth_flows as string[] | undefined) ?? [],
     scopes: ((config.allowed_oauth_scopes as string[] | undefined) ?? []).map((scope) => resolveLiterals(tf, scope)),
     generateSecret: config.generate_secret === true,
+    callbackUrls: (config.callback_urls as string[] | undefined) ?? [],
+    logoutUrls: (config.logout_urls as string[] | undefined) ?? [],
   }));
   const stage = resourcesOf(tf, "aws_api_gateway_stage")[0]?.config;
   const provider = (tf as { provider?: { aws?: Array<{ region?: string }> } }).provider?.aws?.[0];

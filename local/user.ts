@@ -1,0 +1,40 @@
+import { parseCommandLine, runCli, UsageError } from "./cli";
+import { checkStackName, LOCAL_DATA_DIR } from "./local-stack";
+import { LocalUsers } from "./local-users";
+
+const spec = {
+  command: "npm run user --",
+  positionals: "add <username> | list | remove <username>",
+  summary: "Manages the users the local hosted UI of `npm run dev` signs in (kept in .local/, passwords as scrypt hashes). npm run dev reads them at every sign-in: no restart.",
+  options: {
+    stack: { type: "string", value: "environment", description: "the environment whose users to manage", default: "dev" },
+    password: { type: "string", value: "password", description: "with add: at least 8 characters" },
+    email: { type: "string", value: "address", description: "with add: the email claim (default <username>@example.com)" },
+    group: { type: "string", value: "group", description: "with add: a cognito:groups entry", multiple: true },
+  },
+  examples: ["npm run user -- add carol --password 'correct horse battery' --group editors", "npm run user -- list", "npm run user -- remove carol"],
+} as const;
+
+runCli(() => {
+  const { values, positionals } = parseCommandLine(spec);
+  const users = LocalUsers.forStack(LOCAL_DATA_DIR, checkStackName(values.stack));
+  const [action, username, ...rest] = positionals;
+  if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}': ${spec.command} --help`);
+  if (action === "list" && !username) {
+    const listed = users.list();
+    process.stdout.write(listed.length ? listed.map((user) => `${user.username}\t${user.email}\t${user.groups.join(",") || "-"}`).join("\n") + "\n" : "no users yet: npm run dev makes alice and bob on its first start\n");
+    return;
+  }
+  if (action === "add" && username) {
+    if (!values.password) throw new UsageError("add needs --password (at least 8 characters)");
+    const user = users.add(username, values.password, { email: values.email, groups: values.group });
+    process.stdout.write(`added ${user.username} (${user.email}${user.groups.length ? `, groups ${user.groups.join(", ")}` : ""})\n`);
+    return;
+  }
+  if (action === "remove" && username) {
+    if (!users.remove(username)) throw new UsageError(`no user '${username}' (npm run user -- list)`);
+    process.stdout.write(`removed ${username}\n`);
+    return;
+  }
+  throw new UsageError(`name what to do: ${spec.positionals} (${spec.command} --help)`);
+});
