@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { integerOption, parseCommandLine, runCli } from "./cli";
 import { LocalGateway } from "./local-gateway";
+import { LocalWebClient, localWebConfig } from "./web-client";
 import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack } from "./local-stack";
 import { SYNTH_INPUTS } from "./synth-cache";
 import type { StackModel } from "./stack-model";
@@ -16,8 +17,9 @@ const spec = {
     port: { type: "string", value: "number", description: "port on 127.0.0.1; 0 picks a free one", default: "3000" },
     fresh: { type: "boolean", description: "start with an empty database (never touches data another instance holds)", default: false },
     "no-watch": { type: "boolean", description: "do not re-synthesize when stacks/, functions/ or environments.ts change", default: false },
+    "web-port": { type: "string", value: "number", description: "port of the browser client (the web client's callback URL is http://localhost:5173/callback); 0 turns it off", default: "5173" },
   },
-  examples: ["npm run dev", "npm run dev -- --stack prod --port 3001 --fresh", "npm run dev -- --no-watch"],
+  examples: ["npm run dev", "npm run dev -- --stack prod --port 3001 --fresh", "npm run dev -- --no-watch --web-port 0"],
 } as const;
 
 /** One line per route: what a caller needs to get through. */
@@ -54,6 +56,9 @@ runCli(async () => {
   const { model, terraform } = synthesizeLocalStack(stack);
   const gateway = new LocalGateway({ model, terraform, dataDir: LOCAL_DATA_DIR, port, fresh: values.fresh });
   await gateway.start();
+  const webPort = integerOption("web-port", values["web-port"], 0, 65_535);
+  const web = webPort ? new LocalWebClient(() => localWebConfig(gateway)) : undefined;
+  await web?.start(webPort);
   const boundPort = new URL(gateway.url).port;
   console.log(
     [
@@ -61,6 +66,7 @@ runCli(async () => {
       ...routeTable(model),
       `issuer ${gateway.issuer.issuer} (JWKS at ${gateway.url}${gateway.issuer.jwksPath})`,
       `token endpoint ${gateway.url}/oauth2/token; hosted UI (code + PKCE) at ${gateway.url}/oauth2/authorize, OIDC discovery at ${gateway.issuer.issuer}/.well-known/openid-configuration`,
+      ...(web ? [`browser client ${web.url}: sign in, see the tokens, call the API with the access token (and the ID token, refused)`] : []),
       ...gateway.demoUsers.map((user) => `demo user ${user.username}, password ${user.password} (shown once; npm run user -- add|list|remove)`),
       ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
       `a token: npm run -s token -- --stack ${model.stack} --port ${boundPort} --client web --user alice --scope notes.read`,
@@ -109,7 +115,7 @@ runCli(async () => {
 
   const stop = () => {
     stopWatching();
-    void gateway.stop().then(() => process.exit(0));
+    void Promise.all([gateway.stop(), web?.stop()]).then(() => process.exit(0));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -16,7 +16,12 @@ export interface HostedUiRequest {
   readonly url: URL;
   readonly authorization?: string;
   readonly body: string;
+  /** The request's `Origin`: browser apps call the token, userInfo and revoke endpoints across origins. */
+  readonly origin?: string;
 }
+
+/** Endpoints a browser app calls with fetch (CORS). */
+const BROWSER_ENDPOINTS = ["/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke"];
 
 /** Cognito's lifetimes: an authorization code is good for 5 minutes; tokens as the client is configured (here 1 hour). */
 const CODE_SECONDS = 300;
@@ -78,7 +83,23 @@ export class LocalHostedUi {
 
   /** The response for a hosted-UI path, or undefined when the path is not one. */
   async handle(request: HostedUiRequest): Promise<HostedUiResponse | undefined> {
+    const response = await this.route(request);
+    if (!response) return undefined;
     const { pathname } = request.url;
+    // Discovery is public; the token endpoints answer the origins of the clients' callback URLs.
+    if (pathname.endsWith("/.well-known/openid-configuration")) return { ...response, headers: { ...response.headers, "Access-Control-Allow-Origin": "*" } };
+    const appOrigins = new Set(this.clients().flatMap((client) => client.callbackUrls.map((url) => new URL(url).origin)));
+    if (BROWSER_ENDPOINTS.includes(pathname) && request.origin && appOrigins.has(request.origin)) {
+      return { ...response, headers: { ...response.headers, "Access-Control-Allow-Origin": request.origin, Vary: "Origin" } };
+    }
+    return response;
+  }
+
+  private async route(request: HostedUiRequest): Promise<HostedUiResponse | undefined> {
+    const { pathname } = request.url;
+    if (request.method === "OPTIONS" && BROWSER_ENDPOINTS.includes(pathname)) {
+      return { status: 204, headers: { "Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": "Authorization, Content-Type", "Access-Control-Max-Age": "600" }, body: "", note: "preflight" };
+    }
     if (request.method === "GET" && pathname === `${new URL(this.issuer.issuer).pathname}/.well-known/openid-configuration`) return this.discovery();
     if (pathname === "/oauth2/authorize" && request.method === "GET") return this.authorize(request.url.searchParams);
     if (pathname === "/login" && request.method === "POST") return this.login(new URLSearchParams(request.body));

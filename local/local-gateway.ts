@@ -269,9 +269,9 @@ export class LocalGateway {
     }
 
     if (method === "GET" && url.pathname === `${new URL(this.issuer.issuer).pathname}/.well-known/jwks.json`) {
-      return send(200, { "Content-Type": "application/json" }, JSON.stringify(this.issuer.jwks), "jwks");
+      return send(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" }, JSON.stringify(this.issuer.jwks), "jwks");
     }
-    const hosted = await this.hostedUi!.handle({ method, url, authorization: header(request, "authorization"), body });
+    const hosted = await this.hostedUi!.handle({ method, url, authorization: header(request, "authorization"), body, origin: header(request, "origin") });
     if (hosted) return send(hosted.status, hosted.headers, hosted.body, hosted.note);
 
     const stagePrefix = `/${this.model.stageName}`;

@@ -139,7 +139,7 @@ describe("local commands: a bad command line is one line naming the flag", () =>
   });
 
   test.each([
-    ["local/dev.ts", ["--stack", "--port", "--fresh", "--no-watch"], "npm run dev -- --stack prod --port 3001 --fresh"],
+    ["local/dev.ts", ["--stack", "--port", "--fresh", "--no-watch", "--web-port"], "npm run dev -- --stack prod --port 3001 --fresh"],
     ["local/token.ts", ["--stack", "--port", "--client", "--user", "--scope", "--group", "--id", "--expires-in"], "npm run -s token -- --user alice --scope notes.read"],
     ["scripts/smoke.ts", ["--stack", "--local", "--outputs", "--origin"], "npm run smoke -- --local"],
     ["main.ts", ["--verbose"], "npm run synth -- --verbose"],

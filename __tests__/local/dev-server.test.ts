@@ -28,7 +28,7 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
     });
 
   beforeAll(async () => {
-    dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--fresh"]);
+    dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--fresh", "--web-port", "0"]);
     const [, url, boundPort] = await dev.waitFor(/local API for stack 'dev': (http:\/\/127\.0\.0\.1:(\d+)\/dev)/);
     base = url!;
     port = boundPort!;
@@ -48,7 +48,7 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
   });
 
   test("a second instance of the stack is refused with the first one's address, and the first keeps serving", async () => {
-    const second = runTs(copy, "local/dev.ts", ["--port", "0", "--fresh", "--no-watch"]);
+    const second = runTs(copy, "local/dev.ts", ["--port", "0", "--fresh", "--no-watch", "--web-port", "0"]);
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`^stack 'dev' is already being served at http://127\\.0\\.0\\.1:${port} by process ${dev.child.pid}: stop it first`));
     expect((await fetch(`${base}/health`)).status).toBe(200);

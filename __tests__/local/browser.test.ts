@@ -1,0 +1,76 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { LocalGateway } from "../../local/local-gateway";
+import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
+import { LocalUsers } from "../../local/local-users";
+import { LocalWebClient, localWebConfig } from "../../local/web-client";
+
+jest.setTimeout(90_000);
+
+/** Debian's chromium package (apt-get install chromium); playwright-core drives it and downloads nothing. */
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => fs.existsSync(candidate));
+const describeWithBrowser = CHROMIUM ? describe : describe.skip;
+if (!CHROMIUM) console.log("browser tests skipped: no chromium binary (apt-get install chromium)");
+
+describeWithBrowser("the browser client in headless Chromium, against the local gateway", () => {
+  const dataDir = path.join(LOCAL_DATA_DIR, `browser-test-${process.pid}`);
+  let gateway: LocalGateway;
+  let web: LocalWebClient;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "browser-")));
+    gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
+    await gateway.start();
+    LocalUsers.forStack(dataDir, "dev").add("carol", "correct horse battery", { groups: ["editors"] });
+    web = new LocalWebClient(() => localWebConfig(gateway));
+    // The port of the web client's callback URL, http://localhost:5173/callback
+    await web.start(5173);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await gateway?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("a user signs in with the code flow and PKCE, works with notes using the access token, and sees the ID token refused", async () => {
+    const page = await browser.newPage();
+    const failures: string[] = [];
+    page.on("pageerror", (error) => failures.push(error.message));
+
+    // GIVEN the app, signed out
+    await page.goto(`${web.url}/`);
+    await page.getByTestId("sign-in").click();
+    // WHEN the user signs in on the hosted UI's page
+    await page.getByLabel("Username").fill("carol");
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // THEN the app holds an access token with the custom scopes, and an ID token for itself
+    await page.getByTestId("signed-in").waitFor();
+    const tokens = JSON.parse((await page.getByTestId("tokens").textContent()) ?? "{}") as Record<string, Record<string, unknown>>;
+    expect(tokens.access_token).toMatchObject({ token_use: "access", username: "carol", "cognito:groups": ["editors"] });
+    expect(String(tokens.access_token!.scope).split(" ")).toEqual(expect.arrayContaining(["openid", "https://notes.example.com/notes.read", "https://notes.example.com/notes.write"]));
+    expect(tokens.id_token).toMatchObject({ token_use: "id", aud: tokens.access_token!.client_id });
+
+    // AND creates, lists and deletes a note with the access token
+    await page.getByTestId("title").fill("Milk");
+    await page.getByTestId("add").click();
+    await page.getByTestId("notes").getByText("Milk").waitFor();
+    // AND sees API Gateway refuse the ID token
+    await page.getByTestId("send-id-token").click();
+    await page.getByTestId("message").getByText("GET /notes with the ID token: 401").waitFor();
+    await page.getByTestId("delete-Milk").click();
+    await page.getByTestId("message").getByText("DELETE answered 204").waitFor();
+    expect(await page.getByTestId("notes").locator("li").count()).toBe(0);
+
+    // AND signs out through the hosted UI's logout, back to the app
+    await page.getByTestId("sign-out").click();
+    await page.getByTestId("sign-in").waitFor();
+    expect(failures).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { buildSync } from "esbuild";
+import { PROJECT_ROOT } from "../stacks/paths";
+import { expectedError } from "./cli";
+
+const WEB_DIR = path.join(PROJECT_ROOT, "web");
+
+/** The browser client's settings, the same shape for the local stack and a deployed one. */
+export interface WebClientConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly apiUrl: string;
+  readonly scopes: readonly string[];
+  readonly logoutEndpoint: string;
+}
+
+/** `web/app.ts` with oidc-client-ts, bundled for the browser by esbuild. */
+export function buildWebApp(): string {
+  const result = buildSync({
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: [path.join(WEB_DIR, "app.ts")],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+    legalComments: "none",
+  });
+  return Buffer.from(result.outputFiles[0]!.contents).toString("utf8");
+}
+
+/**
+ * Serves the browser client on 127.0.0.1 (`/`, `/callback`, `/app.js`, `/config.json`): the page
+ * the web app client's callback URL `http://localhost:5173/callback` points at.
+ */
+export class LocalWebClient {
+  private server?: http.Server;
+
+  constructor(private readonly config: () => WebClientConfig) {}
+
+  get url(): string {
+    return `http://localhost:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async start(port: number): Promise<void> {
+    const script = buildWebApp();
+    const page = fs.readFileSync(path.join(WEB_DIR, "index.html"), "utf8");
+    this.server = http.createServer((request, response) => {
+      const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
+      const send = (status: number, type: string, body: string) => {
+        response.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
+        response.end(body);
+      };
+      if (pathname === "/" || pathname === "/callback") return send(200, "text/html; charset=utf-8", page);
+      if (pathname === "/app.js") return send(200, "text/javascript; charset=utf-8", script);
+      if (pathname === "/config.json") return send(200, "application/json", JSON.stringify(this.config()));
+      return send(404, "text/plain", "not found");
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", (error: NodeJS.ErrnoException) =>
+        reject(error.code === "EADDRINUSE" ? expectedError(`port ${port} is in use: the web client's callback URL needs it (--web-port 0 turns the web client off)`) : error),
+      );
+      this.server!.listen(port, "127.0.0.1", () => resolve());
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server?.listening) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}
+
+/** The local stack's settings for the browser client: its web client, issuer and API. */
+export function localWebConfig(gateway: { url: string; apiUrl: string; issuer: { issuer: string }; clients: ReadonlyArray<{ name: string; clientId: string; flows: readonly string[]; clientSecret?: string; scopes: readonly string[] }> }): WebClientConfig {
+  const web = gateway.clients.find((client) => client.flows.includes("code") && !client.clientSecret);
+  if (!web) throw expectedError("the stack has no public client with the code flow for the browser client");
+  return { issuer: gateway.issuer.issuer, clientId: web.clientId, apiUrl: gateway.apiUrl, scopes: web.scopes, logoutEndpoint: `${gateway.url}/logout` };
+}
