@@ -59,6 +59,7 @@ runCli(async () => {
   const webPort = integerOption("web-port", values["web-port"], 0, 65_535);
   const web = webPort ? new LocalWebClient(() => localWebConfig(gateway)) : undefined;
   await web?.start(webPort);
+  if (web) gateway.homeUrl = web.url;
   const boundPort = new URL(gateway.url).port;
   console.log(
     [
@@ -66,7 +67,7 @@ runCli(async () => {
       ...routeTable(model),
       `issuer ${gateway.issuer.issuer} (JWKS at ${gateway.url}${gateway.issuer.jwksPath})`,
       `token endpoint ${gateway.url}/oauth2/token; hosted UI (code + PKCE) at ${gateway.url}/oauth2/authorize, OIDC discovery at ${gateway.issuer.issuer}/.well-known/openid-configuration`,
-      ...(web ? [`browser client ${web.url}: sign in, see the tokens, call the API with the access token (and the ID token, refused)`] : []),
+      ...(web ? [`browser client ${web.url} (or ${gateway.url}/): sign in, see the tokens, call the API with the access token (and the ID token, refused)`] : []),
       ...gateway.demoUsers.map((user) => `demo user ${user.username}, password ${user.password} (shown once; npm run user -- add|list|remove)`),
       ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
       `a token: npm run -s token -- --stack ${model.stack} --port ${boundPort} --client web --user alice --scope notes.read`,

@@ -98,6 +98,8 @@ export class LocalGateway {
   private lock?: InstanceLock;
   private ready = false;
   private hostedUi?: LocalHostedUi;
+  /** Where `GET /` sends a person: the browser client, when `npm run dev` serves one. */
+  homeUrl?: string;
   /** Users made on this data folder's first start, with their passwords: shown once. */
   demoUsers: Array<{ username: string; password: string }> = [];
 
@@ -271,6 +273,7 @@ export class LocalGateway {
     if (method === "GET" && url.pathname === `${new URL(this.issuer.issuer).pathname}/.well-known/jwks.json`) {
       return send(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" }, JSON.stringify(this.issuer.jwks), "jwks");
     }
+    if (method === "GET" && url.pathname === "/" && this.homeUrl) return send(302, { Location: `${this.homeUrl}/` }, "", "to the browser client");
     const hosted = await this.hostedUi!.handle({ method, url, authorization: header(request, "authorization"), body, origin: header(request, "origin") });
     if (hosted) return send(hosted.status, hosted.headers, hosted.body, hosted.note);
 

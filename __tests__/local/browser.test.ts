@@ -6,11 +6,13 @@ import { LocalGateway } from "../../local/local-gateway";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
 import { LocalUsers } from "../../local/local-users";
 import { LocalWebClient, localWebConfig } from "../../local/web-client";
+import { PROJECT_ROOT } from "../../stacks/paths";
+import { RunningProcess } from "../helpers/processes";
 
 jest.setTimeout(90_000);
 
-/** Debian's chromium package (apt-get install chromium); playwright-core drives it and downloads nothing. */
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => fs.existsSync(candidate));
+/** Debian's chromium package (apt-get install chromium), or the Chrome of a CI runner; playwright-core drives it and downloads nothing. */
+const CHROMIUM = [process.env.CHROMIUM_PATH ?? "", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find((candidate) => candidate && fs.existsSync(candidate));
 const describeWithBrowser = CHROMIUM ? describe : describe.skip;
 if (!CHROMIUM) console.log("browser tests skipped: no chromium binary (apt-get install chromium)");
 
@@ -72,5 +74,72 @@ describeWithBrowser("the browser client in headless Chromium, against the local 
     await page.getByTestId("sign-out").click();
     await page.getByTestId("sign-in").waitFor();
     expect(failures).toEqual([]);
+  });
+
+  test("a second user does not see the first user's notes", async () => {
+    const signInAs = async (username: string, password: string) => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${web.url}/`);
+      await page.getByTestId("sign-in").click();
+      await page.getByLabel("Username").fill(username);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByTestId("signed-in").waitFor();
+      return page;
+    };
+    const carol = await signInAs("carol", "correct horse battery");
+    await carol.getByTestId("title").fill("Carol's secret");
+    await carol.getByTestId("add").click();
+    await carol.getByTestId("notes").getByText("Carol's secret").waitFor();
+    // a demo user, with the password printed at the first start
+    const bob = gateway.demoUsers.find((user) => user.username === "bob")!;
+    const other = await signInAs(bob.username, bob.password);
+    // The page lists the notes before it shows the signed-in line
+    expect(await other.getByTestId("notes").locator("li").count()).toBe(0);
+    expect(await other.getByTestId("notes").textContent()).not.toContain("Carol's secret");
+  });
+});
+
+describe("npm run login -- --local, with the test as the browser", () => {
+  const dataDir = path.join(LOCAL_DATA_DIR, `login-test-${process.pid}`);
+  let gateway: LocalGateway;
+
+  beforeAll(async () => {
+    const { model, terraform } = synthesizeLocalStack("dev");
+    gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
+    await gateway.start();
+    LocalUsers.forStack(dataDir, "dev").add("dana", "another long password");
+  });
+
+  afterAll(async () => {
+    await gateway.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("prints the authorize URL, takes the code on the callback URL and prints an access token the API accepts", async () => {
+    // GIVEN npm run login against the local gateway
+    const login = new RunningProcess(PROJECT_ROOT, "local/login.ts", ["--local", "--port", new URL(gateway.url).port, "--no-open", "--scope", "notes.read"]);
+    try {
+      const [, authorize] = await login.waitFor(/open this URL and sign in[^\n]*\n(\S+)\n/);
+      // WHEN the "browser" signs in on the page it names and follows the redirect back
+      const params = new URL(authorize!).searchParams;
+      expect(params.get("code_challenge_method")).toBe("S256");
+      const signedIn = await fetch(`${gateway.url}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...Object.fromEntries(params), username: "dana", password: "another long password" }),
+      });
+      const callback = await fetch(signedIn.headers.get("location")!);
+      expect(await callback.text()).toContain("Signed in");
+      // THEN it prints an access token with the scope asked for, which the API takes
+      const [token] = (await login.waitFor(/^(ey[\w-]+\.[\w-]+\.[\w-]+)$/m))!;
+      const claims = JSON.parse(Buffer.from(token!.split(".")[1]!, "base64url").toString("utf8")) as { token_use: string; scope: string; username: string };
+      expect(claims).toMatchObject({ token_use: "access", username: "dana", scope: "openid https://notes.example.com/notes.read" });
+      expect((await fetch(`${gateway.apiUrl}/notes`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      await login.stop();
+    }
   });
 });
