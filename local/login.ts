@@ -7,7 +7,7 @@ import { expectedError, integerOption, parseCommandLine, runCli, UsageError } fr
 import { pkceChallenge } from "./hosted-ui";
 import { localClientId, localIssuerUrl } from "./local-issuer";
 import { loadLocalStack } from "./local-stack";
-import { dataStackName } from "../stacks/stack-names";
+import { outputValue, readStackOutputs } from "./stack-outputs";
 
 const spec = {
   command: "npm run -s login --",
@@ -43,20 +43,13 @@ function localTarget(stack: string, port: number): LoginTarget {
 }
 
 function deployedTarget(stack: string, outputsFile: string): LoginTarget {
-  if (!fs.existsSync(outputsFile)) throw expectedError(`no outputs file ${outputsFile}: write it with npm run deploy -- ${stack} --outputs-file ${path.basename(outputsFile)}, or use --local`);
-  const all = JSON.parse(fs.readFileSync(outputsFile, "utf8")) as Record<string, Record<string, unknown>>;
-  const outputs = { ...all[dataStackName(stack)], ...all[stack] };
-  const text = (name: string) => {
-    const value = outputs[name] ?? outputs[name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())];
-    if (typeof value !== "string" || !value) throw expectedError(`${outputsFile} has no output '${name}' for stack ${dataStackName(stack)}`);
-    return value;
-  };
+  const outputs = readStackOutputs(outputsFile, stack);
   const scopes = (outputs.scopes as string[] | undefined) ?? [];
   const web = loadLocalStack(stack).model.clients.find((client) => client.flows.includes("code") && !client.generateSecret);
   return {
-    authorizeEndpoint: text("authorize_endpoint"),
-    tokenEndpoint: text("token_endpoint"),
-    clientId: text("web_client_id"),
+    authorizeEndpoint: outputValue(outputs, "authorize_endpoint"),
+    tokenEndpoint: outputValue(outputs, "token_endpoint"),
+    clientId: outputValue(outputs, "web_client_id"),
     callbackUrls: web?.callbackUrls ?? [],
     scopes: ["openid", "email", ...scopes],
     identifier: scopes[0]?.slice(0, scopes[0].lastIndexOf("/")) ?? "",

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { dataStackName } from "../stacks/stack-names";
 import { environments } from "../environments";
 import { LocalGateway } from "../local/local-gateway";
 import { expectedError, parseCommandLine, runCli } from "../local/cli";
+import { outputValue, readStackOutputs } from "../local/stack-outputs";
 import { checkStackName, LOCAL_DATA_DIR, synthesizeLocalStack } from "../local/local-stack";
 
 export interface SmokeTarget {
@@ -84,24 +83,6 @@ export async function runSmoke(target: SmokeTarget): Promise<SmokeCheck[]> {
   return checks;
 }
 
-function outputsOf(file: string, stack: string): Record<string, unknown> {
-  if (!fs.existsSync(file)) throw expectedError(`no outputs file ${file}: write it with npm run deploy -- ${stack} --outputs-file ${path.basename(file)}`);
-  const all = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, Record<string, unknown>>;
-  const [outputs, data] = [all[stack], all[dataStackName(stack)]];
-  if (!outputs || !data) {
-    throw expectedError(`${file} needs the outputs of stacks '${stack}' and '${dataStackName(stack)}' (has: ${Object.keys(all).join(", ")})`);
-  }
-  return { ...data, ...outputs };
-}
-
-/** cdktf writes output names as declared or camelCased, depending on the version. */
-function output(outputs: Record<string, unknown>, name: string): string {
-  const camel = name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-  const value = outputs[name] ?? outputs[camel];
-  if (typeof value !== "string" || value === "") throw expectedError(`output '${name}' is missing`);
-  return value;
-}
-
 const spec = {
   command: "npm run smoke --",
   summary: "Runs the smoke checks (CORS preflight and 401, token endpoint, scoped read, refused write, health) against a deployed stack, or against a local gateway with --local.",
@@ -128,13 +109,13 @@ async function main(): Promise<number> {
     const reporting = gateway.clients.find((client) => client.flows.includes("client_credentials") && client.clientSecret)!;
     target = { apiUrl: gateway.apiUrl, tokenEndpoint: `${gateway.url}/oauth2/token`, clientId: reporting.clientId, clientSecret: reporting.clientSecret!, origin };
   } else {
-    const outputs = outputsOf(path.resolve(values.outputs), stack);
+    const outputs = readStackOutputs(path.resolve(values.outputs), stack);
     const clientSecret = process.env.REPORTING_CLIENT_SECRET;
     if (!clientSecret) throw expectedError("set REPORTING_CLIENT_SECRET to the reporting client's secret (aws cognito-idp describe-user-pool-client ... --query UserPoolClient.ClientSecret)");
     target = {
-      apiUrl: output(outputs, "api_url"),
-      tokenEndpoint: output(outputs, "token_endpoint"),
-      clientId: output(outputs, "reporting_client_id"),
+      apiUrl: outputValue(outputs, "api_url"),
+      tokenEndpoint: outputValue(outputs, "token_endpoint"),
+      clientId: outputValue(outputs, "reporting_client_id"),
       clientSecret,
       origin,
     };

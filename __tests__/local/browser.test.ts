@@ -143,3 +143,38 @@ describe("npm run login -- --local, with the test as the browser", () => {
     }
   });
 });
+
+describe("npm run web: the browser client against a deployed stack", () => {
+  test("serves the client with the deployed issuer, web client, API and hosted-UI logout from the outputs file", async () => {
+    // GIVEN the outputs a deploy writes
+    const outputsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "web-outputs-")), "outputs.json");
+    fs.writeFileSync(
+      outputsFile,
+      JSON.stringify({
+        "dev-data": {
+          issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+          web_client_id: "4example0web0client0id0abc",
+          hosted_ui_domain: "notes-example-dev.auth.eu-west-1.amazoncognito.com",
+          scopes: ["https://notes.example.com/notes.read", "https://notes.example.com/notes.write"],
+        },
+        dev: { api_url: "https://abc123.execute-api.eu-west-1.amazonaws.com/dev" },
+      }),
+    );
+    // WHEN npm run web serves it
+    const web = new RunningProcess(PROJECT_ROOT, "local/web.ts", ["--stack", "dev", "--outputs", outputsFile]);
+    try {
+      const [, url] = await web.waitFor(/browser client for the deployed stack 'dev': (\S+) /);
+      // THEN the page and its settings come from the outputs
+      expect((await fetch(`${url}/`)).headers.get("content-type")).toContain("text/html");
+      expect(await (await fetch(`${url}/config.json`)).json()).toEqual({
+        issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+        clientId: "4example0web0client0id0abc",
+        apiUrl: "https://abc123.execute-api.eu-west-1.amazonaws.com/dev",
+        scopes: ["openid", "email", "https://notes.example.com/notes.read", "https://notes.example.com/notes.write"],
+        logoutEndpoint: "https://notes-example-dev.auth.eu-west-1.amazoncognito.com/logout",
+      });
+    } finally {
+      await web.stop();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import * as path from "node:path";
+import { integerOption, parseCommandLine, runCli } from "./cli";
+import { checkStackName } from "./local-stack";
+import { outputValue, readStackOutputs } from "./stack-outputs";
+import { LocalWebClient } from "./web-client";
+
+const spec = {
+  command: "npm run web --",
+  summary:
+    "Serves the browser client against a deployed stack: its hosted UI (code + PKCE), its issuer and its API, from the outputs file. The web client's callback URL http://localhost:5173/callback is where Cognito sends the code.",
+  options: {
+    stack: { type: "string", value: "environment", description: "the deployed environment", default: "dev" },
+    outputs: { type: "string", value: "file", description: "outputs of npm run deploy -- <env> --outputs-file", default: "outputs.json" },
+    port: { type: "string", value: "number", description: "the port of the web client's loopback callback URL", default: "5173" },
+  },
+  examples: ["npm run deploy -- dev --outputs-file outputs.json && npm run web -- --stack dev"],
+} as const;
+
+runCli(async () => {
+  const { values } = parseCommandLine(spec);
+  const outputs = readStackOutputs(path.resolve(values.outputs), checkStackName(values.stack));
+  const scopes = (outputs.scopes as string[] | undefined) ?? [];
+  const config = {
+    issuer: outputValue(outputs, "issuer"),
+    clientId: outputValue(outputs, "web_client_id"),
+    apiUrl: outputValue(outputs, "api_url").replace(/\/$/, ""),
+    scopes: ["openid", "email", ...scopes],
+    logoutEndpoint: `https://${outputValue(outputs, "hosted_ui_domain")}/logout`,
+  };
+  const web = new LocalWebClient(() => config);
+  await web.start(integerOption("port", values.port, 1, 65_535));
+  process.stdout.write(`browser client for the deployed stack '${values.stack}': ${web.url} (issuer ${config.issuer}); Ctrl-C stops\n`);
+  const stop = () => void web.stop().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+});
