@@ -93,6 +93,18 @@ describe("local hosted UI: the authorization code flow with PKCE", () => {
     expect(await (await flow.exchange()).json()).toEqual({ error: "invalid_grant" });
   });
 
+  test("fails when the code is older than Cognito's 5 minutes: invalid_grant", async () => {
+    const flow = await signIn();
+    // Only the clock moves: timers, ticks and the network stay real.
+    jest.useFakeTimers({ doNotFake: ["hrtime", "nextTick", "performance", "queueMicrotask", "requestAnimationFrame", "cancelAnimationFrame", "requestIdleCallback", "cancelIdleCallback", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout"] });
+    try {
+      jest.setSystemTime(Date.now() + 301_000);
+      expect(await (await flow.exchange()).json()).toEqual({ error: "invalid_grant" });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test("fails when the password is wrong: the page says so and no code is issued", async () => {
     const flow = await signIn({ password: "not the password" });
     expect(flow.login.status).toBe(400);
