@@ -34,6 +34,8 @@ interface Worker {
 export class FunctionRunner {
   private readonly idle: Worker[] = [];
   private readonly busy = new Set<Worker>();
+  /** Calls waiting for a process when the cap is reached. */
+  private readonly waiting: Array<() => void> = [];
   private stopping = false;
   private readonly entry: string;
   private readonly exportName: string;
@@ -43,6 +45,8 @@ export class FunctionRunner {
     /** Folder inside the project, so the bundle's external `@aws-sdk/*` resolves like the runtime's. */
     extractTo: string,
     private readonly extraEnvironment: Readonly<Record<string, string>>,
+    /** Processes at most, like a function's reserved concurrency: a laptop is not a Lambda fleet. */
+    private readonly maxProcesses = 10,
   ) {
     extractZip(fn.zipPath, extractTo);
     const [file, exportName] = fn.handler.split(".");
@@ -90,13 +94,26 @@ export class FunctionRunner {
     return worker;
   }
 
+  /** A free process, or a new one while fewer than the cap are alive; otherwise the call waits its turn. */
+  private async acquire(): Promise<Worker> {
+    for (;;) {
+      // Taken (marked busy) in the same step it is found, so calls arriving together count each other.
+      const worker = this.idle.pop() ?? (this.processes < this.maxProcesses ? this.spawnWorker() : undefined);
+      if (worker) {
+        this.busy.add(worker);
+        return worker;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
   async invoke(event: unknown): Promise<InvokeOutcome> {
-    const worker = this.idle.pop() ?? this.spawnWorker();
-    this.busy.add(worker);
+    const worker = await this.acquire();
     try {
       await worker.ready;
     } catch (error) {
       this.busy.delete(worker);
+      this.waiting.shift()?.();
       return { ok: false, reason: "error", detail: (error as Error).message };
     }
     const id = randomUUID();
@@ -126,6 +143,7 @@ export class FunctionRunner {
     const alive = !worker.child.killed && worker.child.exitCode === null && worker.child.signalCode === null;
     if (alive && !this.stopping) this.idle.push(worker);
     else if (alive) worker.child.kill("SIGKILL");
+    this.waiting.shift()?.();
     return outcome;
   }
 

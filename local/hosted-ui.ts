@@ -145,7 +145,7 @@ export class LocalHostedUi {
     // Without a registered redirect URI there is nowhere safe to send an error: the page says it.
     if (!client.callbackUrls.includes(params.get("redirect_uri") ?? "")) return { page: "redirect_mismatch: redirect_uri is not one of the client's callback URLs" };
     if (params.get("response_type") !== "code") return { redirectError: "unsupported_response_type", client };
-    const requested = (params.get("scope") ?? "").split(/[ +]/).filter(Boolean);
+    const requested = (params.get("scope") ?? "").split(" ").filter(Boolean);
     const scopes = requested.length ? requested : [...client.scopes];
     if (scopes.some((scope) => !client.scopes.includes(scope))) return { redirectError: "invalid_scope", client };
     const challenge = params.get("code_challenge");

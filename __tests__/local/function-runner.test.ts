@@ -65,3 +65,21 @@ describe("FunctionRunner: one invocation per process, as in Lambda", () => {
     expect(pid(second)).toBe(pid(first));
   });
 });
+
+describe("FunctionRunner: a cap on processes, like reserved concurrency", () => {
+  test("calls beyond the cap wait for a free process instead of starting more", async () => {
+    // GIVEN a runner capped at two processes
+    const capped = new FunctionRunner({ name: "capped-fn", zipPath: path.join(folder, "fn.zip"), handler: "index.handler", timeoutSeconds: 5, environment: {} }, path.join(folder, "capped"), {}, 2);
+    try {
+      // WHEN five calls arrive at once
+      const outcomes = await Promise.all(Array.from({ length: 5 }, () => capped.invoke({ sleep: 200 })));
+      // THEN all succeed, served by two processes
+      expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+      const pids = new Set(outcomes.map((outcome) => JSON.parse((outcome as { result: { body: string } }).result.body).pid));
+      expect(pids.size).toBe(2);
+      expect(capped.processes).toBe(2);
+    } finally {
+      capped.stop();
+    }
+  });
+});
