@@ -69,8 +69,8 @@ async function notesSection(config: WebConfig, user: User): Promise<HTMLElement>
           note.title,
           button("Delete", `delete-${note.title}`, async () => {
             const deleted = await api(config, user.access_token, "DELETE", `/notes/${encodeURIComponent(note.id)}`);
-            message.textContent = `DELETE answered ${deleted.status}`;
             await refresh();
+            message.textContent = `DELETE answered ${deleted.status}`;
           }),
         ),
       );

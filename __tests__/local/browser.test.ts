@@ -68,6 +68,7 @@ describeWithBrowser("the browser client in headless Chromium, against the local 
     await page.getByTestId("message").getByText("GET /notes with the ID token: 401").waitFor();
     await page.getByTestId("delete-Milk").click();
     await page.getByTestId("message").getByText("DELETE answered 204").waitFor();
+    await page.getByTestId("notes").getByText("Milk").waitFor({ state: "detached" });
     expect(await page.getByTestId("notes").locator("li").count()).toBe(0);
 
     // AND signs out through the hosted UI's logout, back to the app
