@@ -18,6 +18,7 @@ const spec = {
 
 runCli(async () => {
   const { values } = parseCommandLine(spec);
+  const port = integerOption("port", values.port, 1, 65_535);
   const outputs = readStackOutputs(path.resolve(values.outputs), checkStackName(values.stack));
   const scopes = (outputs.scopes as string[] | undefined) ?? [];
   const config = {
@@ -28,7 +29,7 @@ runCli(async () => {
     logoutEndpoint: `https://${outputValue(outputs, "hosted_ui_domain")}/logout`,
   };
   const web = new LocalWebClient(() => config);
-  await web.start(integerOption("port", values.port, 1, 65_535));
+  await web.start(port);
   process.stdout.write(`browser client for the deployed stack '${values.stack}': ${web.url} (issuer ${config.issuer}); Ctrl-C stops\n`);
   const stop = () => void web.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);

@@ -129,6 +129,10 @@ describe("local commands: a bad command line is one line naming the flag", () =>
     ["token", "local/token.ts", ["--user"], "--user needs a value: npm run -s token -- --help lists them"],
     ["smoke", "scripts/smoke.ts", ["--fresh"], "unknown option '--fresh': npm run smoke -- --help lists them"],
     ["smoke", "scripts/smoke.ts", ["--local=1"], "--local is a switch and takes no value: npm run smoke -- --help lists them"],
+    ["user", "local/user.ts", ["frob"], "name what to do: add <username> | list | remove <username> (npm run user -- --help)"],
+    ["user", "local/user.ts", ["add", "carol"], "add needs --password (at least 8 characters)"],
+    ["login", "local/login.ts", ["--local", "--port", "abc"], "--port must be a whole number from 1 to 65535, got 'abc'"],
+    ["web", "local/web.ts", ["--port", "70000", "--outputs", "package.json"], "--port must be a whole number from 1 to 65535, got '70000'"],
   ];
 
   test.each(cases)("%s %s %j", (_, file, args, message) => {
@@ -143,6 +147,9 @@ describe("local commands: a bad command line is one line naming the flag", () =>
     ["local/token.ts", ["--stack", "--port", "--client", "--user", "--scope", "--group", "--id", "--expires-in"], "npm run -s token -- --user alice --scope notes.read"],
     ["scripts/smoke.ts", ["--stack", "--local", "--outputs", "--origin"], "npm run smoke -- --local"],
     ["main.ts", ["--verbose"], "npm run synth -- --verbose"],
+    ["local/user.ts", ["--stack", "--password", "--email", "--group"], "npm run user -- list"],
+    ["local/login.ts", ["--stack", "--local", "--port", "--outputs", "--scope", "--tokens-file", "--no-open"], "TOKEN=$(npm run -s login -- --local)"],
+    ["local/web.ts", ["--stack", "--outputs", "--port"], "npm run web -- --stack dev"],
   ])("%s --help lists every flag and an example", (file, flags, example) => {
     const result = runTs(PROJECT_ROOT, file, ["--help"]);
     expect(result.status).toBe(0);
