@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { isStandardScope } from "../stacks/auth/clients";
 import type { LocalClientCredentials } from "./local-gateway";
 import type { LocalIssuer } from "./local-issuer";
 import type { LocalUser, LocalUsers } from "./local-users";
@@ -26,7 +27,6 @@ const BROWSER_ENDPOINTS = ["/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke"
 /** Cognito's lifetimes: an authorization code is good for 5 minutes; tokens as the client is configured (here 1 hour). */
 const CODE_SECONDS = 300;
 const TOKEN_SECONDS = 3600;
-const USER_SCOPES = ["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"];
 
 interface AuthorizationCode {
   readonly clientId: string;
@@ -257,7 +257,7 @@ export class LocalHostedUi {
       if (!client.clientSecret) return oauthError(400, "invalid_client", `token: ${client.name} has no secret`);
       if (!client.flows.includes("client_credentials")) return oauthError(400, "unauthorized_client", `token: ${client.name} has no client_credentials flow`);
       const requested = (form.get("scope") ?? "").split(" ").filter(Boolean);
-      const allowed = client.scopes.filter((scope) => !USER_SCOPES.includes(scope));
+      const allowed = client.scopes.filter((scope) => !isStandardScope(scope));
       if (requested.some((scope) => !allowed.includes(scope))) return oauthError(400, "invalid_scope", `token: ${requested.join(" ")} not allowed`);
       const scopes = requested.length ? requested : allowed;
       const accessToken = await this.issuer.sign({ clientId: client.clientId, scopes, expiresInSeconds: TOKEN_SECONDS });

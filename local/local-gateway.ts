@@ -16,7 +16,7 @@ import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
 
 export { localClientId, localIssuerUrl } from "./local-issuer";
 import type { LocalClient, LocalMethod, StackModel } from "./stack-model";
-import { resourcesOf, type TerraformJson } from "./terraform-config";
+import type { TerraformJson } from "./terraform-config";
 
 export interface LocalGatewayOptions {
   readonly model: StackModel;
@@ -162,8 +162,7 @@ export class LocalGateway {
       const databaseFolder = path.join(dataDir, "dynamodb", model.stack);
       if (this.options.fresh) fs.rmSync(databaseFolder, { recursive: true, force: true });
       fs.mkdirSync(databaseFolder, { recursive: true });
-      const tableNames = resourcesOf(this.terraform, "aws_dynamodb_table").map((table) => String(table.config.name));
-      for (const table of await repairInterruptedTables(databaseFolder, tableNames)) this.log(`table ${table} was left by an interrupted start: repaired`);
+      for (const table of await repairInterruptedTables(databaseFolder, model.tables)) this.log(`table ${table} was left by an interrupted start: repaired`);
       this.dynamo = await startLocalDynamo({ path: databaseFolder });
       await ensureTablesFromTerraform(this.dynamo.client, this.terraform);
 

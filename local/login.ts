@@ -7,6 +7,7 @@ import { expectedError, integerOption, parseCommandLine, runCli, UsageError } fr
 import { pkceChallenge } from "./hosted-ui";
 import { localClientId, localIssuerUrl } from "./local-issuer";
 import { loadLocalStack } from "./local-stack";
+import { browserClient, fullScope } from "./stack-model";
 import { outputValue, readStackOutputs } from "./stack-outputs";
 
 const spec = {
@@ -36,7 +37,7 @@ interface LoginTarget {
 
 function localTarget(stack: string, port: number): LoginTarget {
   const { model } = loadLocalStack(stack);
-  const web = model.clients.find((client) => client.flows.includes("code") && !client.generateSecret);
+  const web = browserClient(model.clients);
   if (!web) throw expectedError(`stack '${stack}' has no public client with the code flow`);
   const base = new URL(localIssuerUrl(model, port)).origin;
   return { authorizeEndpoint: `${base}/oauth2/authorize`, tokenEndpoint: `${base}/oauth2/token`, clientId: localClientId(stack, web.name), callbackUrls: web.callbackUrls, scopes: web.scopes, identifier: model.resourceServerIdentifier };
@@ -45,7 +46,7 @@ function localTarget(stack: string, port: number): LoginTarget {
 function deployedTarget(stack: string, outputsFile: string): LoginTarget {
   const outputs = readStackOutputs(outputsFile, stack);
   const scopes = (outputs.scopes as string[] | undefined) ?? [];
-  const web = loadLocalStack(stack).model.clients.find((client) => client.flows.includes("code") && !client.generateSecret);
+  const web = browserClient(loadLocalStack(stack).model.clients);
   return {
     authorizeEndpoint: outputValue(outputs, "authorize_endpoint"),
     tokenEndpoint: outputValue(outputs, "token_endpoint"),
@@ -94,8 +95,7 @@ runCli(async () => {
   const target = values.local ? localTarget(values.stack, integerOption("port", values.port, 1, 65_535)) : deployedTarget(values.stack, path.resolve(values.outputs));
   const callbackUrl = target.callbackUrls.find((url) => ["localhost", "127.0.0.1"].includes(new URL(url).hostname));
   if (!callbackUrl) throw new UsageError("the web client has no loopback callback URL (http://localhost:<port>/...) to receive the code on");
-  const full = (scope: string) => (scope.includes("/") || !scope.includes(".") ? scope : `${target.identifier}/${scope}`);
-  const scopes = values.scope?.length ? ["openid", ...values.scope.map(full)] : target.scopes;
+  const scopes = values.scope?.length ? ["openid", ...values.scope.map((scope) => fullScope(target.identifier, scope))] : target.scopes;
   const verifier = randomBytes(48).toString("base64url");
   const state = randomBytes(16).toString("base64url");
   const callback = new URL(callbackUrl);

@@ -47,6 +47,16 @@ export interface LocalClient {
   readonly logoutUrls: readonly string[];
 }
 
+/** The client a browser or a terminal signs users in with: the code flow and no secret (PKCE). */
+export function browserClient<Client extends LocalClient>(clients: readonly Client[]): Client | undefined {
+  return clients.find((client) => client.flows.includes("code") && !client.generateSecret);
+}
+
+/** `notes.read` as the full scope string `<identifier>/notes.read`; full and standard scopes stay as they are. */
+export function fullScope(identifier: string, scope: string): string {
+  return scope.includes("/") || !scope.includes(".") ? scope : `${identifier}/${scope}`;
+}
+
 export interface StackModel {
   readonly stack: string;
   readonly region: string;

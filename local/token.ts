@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "./cli";
 import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
 import { LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
+import { fullScope } from "./stack-model";
 
 const spec = {
   command: "npm run -s token --",
@@ -35,8 +36,7 @@ runCli(async () => {
   const machine = client.flows.includes("client_credentials");
   if (machine && (values.user || values.id)) throw new UsageError(`client '${values.client}' uses client_credentials: its tokens have no user and there is no ID token; drop --user and --id`);
   if (!machine && !values.user) throw new UsageError(`client '${values.client}' signs users in: name one with --user`);
-  const full = (scope: string) => (scope.includes("/") || !scope.includes(".") ? scope : `${model.resourceServerIdentifier}/${scope}`);
-  const scopes = values.scope?.length ? values.scope.map(full) : client.scopes.filter((scope) => (machine ? scope.includes("/") : true));
+  const scopes = values.scope?.length ? values.scope.map((scope) => fullScope(model.resourceServerIdentifier, scope)) : client.scopes.filter((scope) => (machine ? scope.includes("/") : true));
   const refused = scopes.filter((scope) => !client.scopes.includes(scope));
   if (refused.length) throw expectedError(`invalid_scope: client '${values.client}' may not obtain ${refused.join(", ")} (allowed: ${client.scopes.join(", ")})`);
   const issuer = new LocalIssuer(localIssuerUrl(model, port), path.join(LOCAL_DATA_DIR, "keys"));

@@ -5,6 +5,8 @@ import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { expectedError } from "./cli";
+import type { LocalClientCredentials } from "./local-gateway";
+import { browserClient } from "./stack-model";
 
 const WEB_DIR = path.join(PROJECT_ROOT, "web");
 
@@ -77,8 +79,8 @@ export class LocalWebClient {
 }
 
 /** The local stack's settings for the browser client: its web client, issuer and API. */
-export function localWebConfig(gateway: { url: string; apiUrl: string; issuer: { issuer: string }; clients: ReadonlyArray<{ name: string; clientId: string; flows: readonly string[]; clientSecret?: string; scopes: readonly string[] }> }): WebClientConfig {
-  const web = gateway.clients.find((client) => client.flows.includes("code") && !client.clientSecret);
+export function localWebConfig(gateway: { url: string; apiUrl: string; issuer: { issuer: string }; clients: readonly LocalClientCredentials[] }): WebClientConfig {
+  const web = browserClient(gateway.clients);
   if (!web) throw expectedError("the stack has no public client with the code flow for the browser client");
   return { issuer: gateway.issuer.issuer, clientId: web.clientId, apiUrl: gateway.apiUrl, scopes: web.scopes, logoutEndpoint: `${gateway.url}/logout` };
 }

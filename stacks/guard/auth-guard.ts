@@ -6,7 +6,7 @@ import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from 
 import type { EnvironmentConfig } from "../config";
 import { FUNCTIONS_DIR } from "../paths";
 import { REASON_MIN_LENGTH } from "../suppressions";
-import { accountIdProblem, bucketNameProblem, regionProblem } from "./aws-names";
+import { accountIdProblem, bucketNameProblem, namePartProblem, regionProblem } from "./aws-names";
 import * as limits from "./cognito-limits";
 import type { GuardFinding } from "./guard-error";
 
@@ -233,8 +233,10 @@ function redirectUrlProblem(value: string): string | undefined {
 
 function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], report: Report): void {
   const { auth, api, functions } = config;
-  if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.namePrefix)) report("config", "namePrefix", config.namePrefix, "1-20 characters of [a-z0-9-], starting with a letter");
-  if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.name)) report("config", "name", config.name, "1-20 characters of [a-z0-9-], starting with a letter");
+  for (const field of ["namePrefix", "name"] as const) {
+    const problem = namePartProblem(config[field]);
+    if (problem) report("config", field, config[field], problem);
+  }
   const regionIssue = regionProblem(String(config.region ?? ""));
   if (regionIssue) report("config", "region", config.region, regionIssue);
   const accountIssue = accountIdProblem(String(config.accountId ?? ""));

@@ -13,6 +13,11 @@ export function regionProblem(region: string): string | undefined {
   return undefined;
 }
 
+/** The project's own names (`namePrefix`, an environment's `name`): they start every resource name. */
+export function namePartProblem(value: string): string | undefined {
+  return /^[a-z][a-z0-9-]{0,19}$/.test(value) ? undefined : "1-20 characters of [a-z0-9-], starting with a letter";
+}
+
 export function accountIdProblem(accountId: string): string | undefined {
   return /^\d{12}$/.test(accountId) ? undefined : "an AWS account id is 12 digits";
 }

@@ -1,6 +1,6 @@
 import type { BootstrapConfig, EnvironmentConfig } from "../config";
 import { dataStackName } from "../stack-names";
-import { accountIdProblem, bucketNameProblem, githubRepositoryProblem, regionProblem } from "./aws-names";
+import { accountIdProblem, bucketNameProblem, githubRepositoryProblem, namePartProblem, regionProblem } from "./aws-names";
 import type { GuardFinding } from "./guard-error";
 
 /**
@@ -43,7 +43,8 @@ export function checkBootstrapConfig(stack: string, config: BootstrapConfig, env
   if (regionIssue) report("region", config.region, regionIssue);
   const accountIssue = accountIdProblem(String(config.accountId ?? ""));
   if (accountIssue) report("accountId", config.accountId, accountIssue);
-  if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.namePrefix)) report("namePrefix", config.namePrefix, "1-20 characters of [a-z0-9-], starting with a letter");
+  const prefixIssue = namePartProblem(config.namePrefix);
+  if (prefixIssue) report("namePrefix", config.namePrefix, prefixIssue);
   const repositoryIssue = githubRepositoryProblem(String(config.githubRepository ?? ""));
   if (repositoryIssue) report("githubRepository", config.githubRepository, repositoryIssue);
   const bucketIssue = bucketNameProblem(String(config.stateBucket ?? ""));
