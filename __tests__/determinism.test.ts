@@ -19,8 +19,8 @@ describe("synth output", () => {
     // THEN every file is the same, zips included
     const files = listFiles(path.join(first, "cdktf.out"));
     expect(files.filter((file) => file.endsWith("cdk.tf.json"))).toEqual(["stacks/bootstrap/cdk.tf.json", "stacks/dev-data/cdk.tf.json", "stacks/dev/cdk.tf.json", "stacks/prod-data/cdk.tf.json", "stacks/prod/cdk.tf.json"]);
-    // One zip per route in every environment: derived from the route table, so a new route needs no edit here.
-    expect(files.filter((file) => file.endsWith(".zip"))).toHaveLength(notesRoutes.length * Object.keys(environments).length);
+    // One zip per route and one pre-token-generation trigger in every environment: derived from the route table, so a new route needs no edit here.
+    expect(files.filter((file) => file.endsWith(".zip"))).toHaveLength((notesRoutes.length + 1) * Object.keys(environments).length);
     expect(differingFiles(path.join(first, "cdktf.out"), path.join(second, "out-elsewhere"))).toEqual([]);
   });
 

@@ -15,11 +15,18 @@ describe("NotesApiStack", () => {
   test("keeps the stateful resources in the environment's data stack, read through remote state", () => {
     expect(Object.keys(dev.json.resource!).filter((type) => /cognito|dynamodb/.test(type))).toEqual([]);
     expect(Object.keys(dev.data.json.resource!).sort()).toEqual([
+      // the pre-token-generation trigger: Cognito's pool references it, so it lives beside the pool
+      "aws_cloudwatch_log_group",
       "aws_cognito_resource_server",
+      "aws_cognito_user_group",
       "aws_cognito_user_pool",
       "aws_cognito_user_pool_client",
       "aws_cognito_user_pool_domain",
       "aws_dynamodb_table",
+      "aws_iam_role",
+      "aws_iam_role_policy",
+      "aws_lambda_function",
+      "aws_lambda_permission",
     ]);
     expect(Object.values(remoteState)).toEqual([expect.objectContaining({ backend: "local", config: { path: "../../../terraform.dev-data.tfstate" } })]);
   });

@@ -43,7 +43,7 @@ export function formatSummary(outdir: string, stacks: readonly StackSummary[], s
     headline,
     ...stacks.map((stack) => {
       const parts = [`${stack.resources} resources`];
-      if (stack.zips) parts.push(`${stack.zips} Lambda zips (${(stack.zipBytes / 1024).toFixed(1)} KiB)`);
+      if (stack.zips) parts.push(`${stack.zips} Lambda ${stack.zips === 1 ? "zip" : "zips"} (${(stack.zipBytes / 1024).toFixed(1)} KiB)`);
       if (stack.extras.length) parts.push(stack.extras.join(", "));
       return `  ${stack.stack.padEnd(width)}  ${parts.join(", ")}`;
     }),

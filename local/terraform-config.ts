@@ -28,6 +28,11 @@ export function readEnvironmentConfig(outdir: string, stack: string): TerraformJ
   const api = readStackConfig(outdir, stack);
   const data = readStackConfig(outdir, dataStackName(stack));
   const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  // A function's `filename` is relative to its own stack's folder; the data stack's (the Cognito
+  // trigger) is made relative to the API stack's, which the merged configuration stands for.
+  for (const config of Object.values(data.resource?.aws_lambda_function ?? {})) {
+    if (typeof config.filename === "string") config.filename = path.join("..", dataStackName(stack), config.filename);
+  }
   for (const part of [data, api]) {
     for (const [type, entries] of Object.entries(part.resource ?? {})) resource[type] = { ...resource[type], ...entries };
   }

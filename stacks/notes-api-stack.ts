@@ -5,6 +5,7 @@ import { functionNameFor, handlerSlug } from "./api/route-paths";
 import { notesRoutes, type Route } from "./api/routes";
 import { CognitoAuth } from "./auth/cognito-auth";
 import { notesClients, notesScopes, type AppClientDefinition, type ScopeDefinition } from "./auth/clients";
+import { notesScopeGrants, PRE_TOKEN_TRIGGER_HANDLER, usesScopeGrants, type ScopeGrants } from "./auth/groups";
 import type { EnvironmentConfig } from "./config";
 import { prebuildFunctions } from "./functions/bundle";
 import { NODE_TARGET, NodeFunction } from "./functions/node-function";
@@ -27,6 +28,8 @@ export interface NotesApiStackProps {
   readonly scopes?: readonly ScopeDefinition[];
   /** @default notesClients(config.auth) */
   readonly clients?: readonly AppClientDefinition[];
+  /** @default notesScopeGrants */
+  readonly scopeGrants?: ScopeGrants;
   /** Environment variables that may name the state bucket. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -50,18 +53,18 @@ export class NotesApiStack extends CheckedStack {
     const routes = props.routes ?? notesRoutes;
     const scopes = props.scopes ?? notesScopes;
     const clients = props.clients ?? notesClients(config.auth);
+    const scopeGrants = props.scopeGrants ?? notesScopeGrants;
     const name = `${config.namePrefix}-${config.name}`;
-    const misconfigurations = checkAuthConfig({ config, routes, scopes, clients });
+    const misconfigurations = checkAuthConfig({ config, routes, scopes, clients, scopeGrants });
     if (misconfigurations.length) throw new GuardError(misconfigurations);
 
     configureAwsProvider(this, { ...config, tags: environmentTags(config) });
     configureBackend(this, config, id, props.env);
-    this.data = new NotesDataStack(scope, dataStackName(id), { config, scopes, clients, env: props.env });
+    // One esbuild call for every handler of the environment; each NodeFunction then finds its zip built.
+    prebuildFunctions([...routes.map((route) => route.handler), ...(usesScopeGrants(scopeGrants) ? [PRE_TOKEN_TRIGGER_HANDLER] : [])], NODE_TARGET);
+    this.data = new NotesDataStack(scope, dataStackName(id), { config, scopes, clients, scopeGrants, env: props.env });
     this.auth = this.data.auth;
     const { table } = this.data;
-
-    // One esbuild call for every handler of the stack; each NodeFunction then finds its zip built.
-    prebuildFunctions(routes.map((route) => route.handler), NODE_TARGET);
     const functions = new Map<string, NodeFunction>();
     for (const route of routes) {
       const slug = handlerSlug(route.handler);
@@ -107,6 +110,7 @@ export class NotesApiStack extends CheckedStack {
         routes,
         scopes,
         clients,
+        scopeGrants,
         tokenValidity: config.auth.tokenValidity,
         findings: [...this.data.policy.evaluate(this.data), ...this.policy.evaluate(this)],
       }),

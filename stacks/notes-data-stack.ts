@@ -2,19 +2,28 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { CognitoAuth } from "./auth/cognito-auth";
 import type { AppClientDefinition, ScopeDefinition } from "./auth/clients";
+import { PRE_TOKEN_TRIGGER_HANDLER, scopeGrantMapping, usesScopeGrants, type ScopeGrants } from "./auth/groups";
+import { functionNameFor } from "./api/route-paths";
+import { NodeFunction } from "./functions/node-function";
+import { scopeGrantEnvironment } from "../functions/triggers/scope-grants";
 import type { EnvironmentConfig } from "./config";
 import { NotesTable } from "./data/notes-table";
 import { CheckedStack } from "./policy/checked-stack";
-import { environmentTags } from "./iam/deploy-environment";
+import { environmentTags, functionBoundaryArn } from "./iam/deploy-environment";
 import { configureAwsProvider } from "./state/provider";
 import { configureBackend } from "./state/backend";
 export { dataStackName } from "./stack-names";
+
+/** Cognito waits this long for a Lambda trigger before it fails the request (Cognito developer guide, "Customizing user pool workflows with Lambda triggers"). */
+export const PRE_TOKEN_TRIGGER_TIMEOUT_SECONDS = 5;
 
 
 export interface NotesDataStackProps {
   readonly config: EnvironmentConfig;
   readonly scopes: readonly ScopeDefinition[];
   readonly clients: readonly AppClientDefinition[];
+  /** Groups and the scopes they grant; without any, scopes stay per client and there is no trigger. */
+  readonly scopeGrants: ScopeGrants;
   /** Environment variables that may name the state bucket. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -29,6 +38,8 @@ export interface NotesDataStackProps {
 export class NotesDataStack extends CheckedStack {
   readonly auth: CognitoAuth;
   readonly table: NotesTable;
+  /** The pre-token-generation trigger, when the stack has scope grants. */
+  readonly preTokenGeneration?: NodeFunction;
 
   constructor(scope: Construct, id: string, props: NotesDataStackProps) {
     super(scope, id);
@@ -36,7 +47,28 @@ export class NotesDataStack extends CheckedStack {
     const name = `${config.namePrefix}-${config.name}`;
     configureAwsProvider(this, { ...config, tags: environmentTags(config) });
     configureBackend(this, config, id, props.env);
-    this.auth = new CognitoAuth(this, "auth", { name, region: config.region, auth: config.auth, scopes: props.scopes, clients: props.clients });
+    if (usesScopeGrants(props.scopeGrants)) {
+      const mapping = scopeGrantMapping(props.scopeGrants, config.auth.resourceServerIdentifier, props.scopes.map((scope) => scope.name));
+      this.preTokenGeneration = new NodeFunction(this, "pre-token-generation", {
+        functionName: functionNameFor(config, PRE_TOKEN_TRIGGER_HANDLER),
+        handler: PRE_TOKEN_TRIGGER_HANDLER,
+        memoryMb: config.functions.memoryMb,
+        // Cognito waits 5 seconds for a trigger, then fails the sign-in.
+        timeoutSeconds: Math.min(config.functions.timeoutSeconds, PRE_TOKEN_TRIGGER_TIMEOUT_SECONDS),
+        logRetentionDays: config.functions.logRetentionDays,
+        permissionsBoundary: functionBoundaryArn(config),
+        environment: scopeGrantEnvironment(mapping),
+      });
+    }
+    this.auth = new CognitoAuth(this, "auth", {
+      name,
+      region: config.region,
+      auth: config.auth,
+      scopes: props.scopes,
+      clients: props.clients,
+      groups: props.scopeGrants.groups,
+      preTokenGeneration: this.preTokenGeneration?.function,
+    });
     this.table = new NotesTable(this, "data", {
       tableName: `${name}-notes`,
       region: config.region,

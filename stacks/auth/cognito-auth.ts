@@ -3,8 +3,12 @@ import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
+import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { AuthConfig } from "../config";
 import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from "./clients";
+import type { UserGroupDefinition } from "./groups";
 
 export interface CognitoAuthProps {
   /** Prefix of the pool and client names, for example `notes-dev`. */
@@ -13,6 +17,13 @@ export interface CognitoAuthProps {
   readonly auth: AuthConfig;
   readonly scopes: readonly ScopeDefinition[];
   readonly clients: readonly AppClientDefinition[];
+  /** @default - none */
+  readonly groups?: readonly UserGroupDefinition[];
+  /**
+   * The pre-token-generation trigger (event version `V2_0`, which can change access-token scopes).
+   * @default - none
+   */
+  readonly preTokenGeneration?: LambdaFunction;
 }
 
 /** A user pool, its resource server and custom scopes, the app clients and the hosted-UI domain. */
@@ -21,6 +32,7 @@ export class CognitoAuth extends Construct {
   readonly resourceServer: CognitoResourceServer;
   readonly clients: ReadonlyMap<string, CognitoUserPoolClient>;
   readonly domain: CognitoUserPoolDomain;
+  readonly groups: ReadonlyMap<string, CognitoUserGroup>;
   private readonly identifier: string;
   private readonly region: string;
   private readonly definitions: readonly AppClientDefinition[];
@@ -52,6 +64,10 @@ export class CognitoAuth extends Construct {
       adminCreateUserConfig: { allowAdminCreateUserOnly: !(auth.selfSignUp ?? false) },
       deletionProtection: auth.deletionProtection ? "ACTIVE" : "INACTIVE",
       userPoolTier: auth.userPoolTier ?? "ESSENTIALS",
+      // V2_0 events may add and suppress access-token scopes; they need the Essentials or Plus plan (docs/aws-facts.md §7).
+      lambdaConfig: props.preTokenGeneration
+        ? { preTokenGenerationConfig: { lambdaArn: props.preTokenGeneration.arn, lambdaVersion: "V2_0" } }
+        : undefined,
       emailConfiguration: auth.email
         ? {
             emailSendingAccount: "DEVELOPER",
@@ -72,6 +88,27 @@ export class CognitoAuth extends Construct {
         scopeDescription: definition.description,
       })),
     });
+
+    if (props.preTokenGeneration) {
+      new LambdaPermission(this, "pre-token-generation-permission", {
+        statementId: "AllowCognitoPreTokenGeneration",
+        action: "lambda:InvokeFunction",
+        functionName: props.preTokenGeneration.functionName,
+        principal: "cognito-idp.amazonaws.com",
+        sourceArn: this.userPool.arn,
+      });
+    }
+    this.groups = new Map(
+      (props.groups ?? []).map((group) => [
+        group.name,
+        new CognitoUserGroup(this, groupConstructId(group.name), {
+          userPoolId: this.userPool.id,
+          name: group.name,
+          description: group.description,
+          precedence: group.precedence,
+        }),
+      ]),
+    );
 
     const clients = new Map<string, CognitoUserPoolClient>();
     for (const definition of props.clients) {
@@ -130,4 +167,9 @@ export class CognitoAuth extends Construct {
       tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "days" }],
     });
   }
+}
+
+/** A group's construct id: its name with characters outside `[A-Za-z0-9_-]` as `_` (the guard refuses two names that collide). */
+export function groupConstructId(name: string): string {
+  return `group-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }

@@ -3,7 +3,10 @@ import * as path from "node:path";
 import { functionNameFor, pathSegments, roleNameFor } from "../api/route-paths";
 import type { HttpMethod, Route } from "../api/routes";
 import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from "../auth/clients";
+import { groupConstructId } from "../auth/cognito-auth";
+import { usesScopeGrants, scopeGrantMapping, type ScopeGrants } from "../auth/groups";
 import type { EnvironmentConfig } from "../config";
+import { scopeGrantEnvironment } from "../../functions/triggers/scope-grants";
 import { FUNCTIONS_DIR } from "../paths";
 import { REASON_MIN_LENGTH } from "../suppressions";
 import { accountIdProblem, bucketNameProblem, namePartProblem, regionProblem } from "./aws-names";
@@ -15,6 +18,8 @@ export interface GuardInput {
   readonly routes: readonly Route[];
   readonly scopes: readonly ScopeDefinition[];
   readonly clients: readonly AppClientDefinition[];
+  /** @default - no groups: scopes are per client */
+  readonly scopeGrants?: ScopeGrants;
 }
 
 const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -35,6 +40,7 @@ export function checkAuthConfig(input: GuardInput): GuardFinding[] {
   checkRoutes(input, report);
   checkResourceServer(input, report);
   checkClients(input, report);
+  checkScopeGrants(input, report);
   checkEnvironment(input.config, input.routes, report);
   return findings;
 }
@@ -105,6 +111,59 @@ function checkRoutes({ routes, scopes, clients }: GuardInput, report: Report): v
     }
   }
   checkSiblingParameters(routes, report);
+}
+
+/** Groups, their scopes, the plan the trigger needs, and routes no user or machine can reach. */
+function checkScopeGrants({ config, routes, scopes, clients, scopeGrants }: GuardInput, report: Report): void {
+  if (!scopeGrants || !usesScopeGrants(scopeGrants)) return;
+  const defined = new Set(scopes.map((scope) => scope.name));
+  const tier = config.auth.userPoolTier ?? "ESSENTIALS";
+  if (tier === "LITE") {
+    report("config.auth", "userPoolTier", tier, "groups grant scopes through a pre-token-generation trigger V2_0, which needs the ESSENTIALS or PLUS plan (docs/aws-facts.md §7)");
+  }
+  const checkScopes = (at: string, field: string, granted: readonly string[]) => {
+    for (const scope of granted) {
+      if (isStandardScope(scope)) report(at, field, scope, "groups grant custom scopes only; standard scopes come from the client's request");
+      else if (!defined.has(scope)) report(at, field, scope, `no resource server defines scope '${scope}' (defined: ${[...defined].join(", ") || "none"})`);
+    }
+  };
+  const names = new Set<string>();
+  const constructIds = new Map<string, string>();
+  for (const group of scopeGrants.groups) {
+    const at = `group '${group.name}'`;
+    if (!limits.GROUP_NAME.test(group.name)) report(at, "name", group.name, "1-128 letters, digits, symbols or punctuation, no whitespace");
+    if (names.has(group.name)) report(at, "name", group.name, "two groups share this name");
+    names.add(group.name);
+    const clash = constructIds.get(groupConstructId(group.name));
+    if (clash !== undefined && clash !== group.name) report(at, "name", group.name, `its Terraform name collides with group '${clash}': rename one`);
+    constructIds.set(groupConstructId(group.name), group.name);
+    if (group.description.length > limits.GROUP_DESCRIPTION_MAX) report(at, "description", `${group.description.length} characters`, `at most ${limits.GROUP_DESCRIPTION_MAX} characters`);
+    if (group.precedence !== undefined && !(Number.isInteger(group.precedence) && group.precedence >= 0 && group.precedence <= limits.GROUP_PRECEDENCE_MAX)) {
+      report(at, "precedence", group.precedence, `a whole number from 0 to ${limits.GROUP_PRECEDENCE_MAX}`);
+    }
+    checkScopes(at, "scopes", group.scopes);
+  }
+  checkScopes("scopeGrants", "withoutGroup", scopeGrants.withoutGroup ?? []);
+
+  const environment = scopeGrantEnvironment(scopeGrantMapping(scopeGrants, config.auth.resourceServerIdentifier, scopes.map((scope) => scope.name)));
+  const bytes = Object.entries(environment).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+  if (bytes > limits.LAMBDA_ENVIRONMENT_BYTES_BUDGET) {
+    report("scopeGrants", "groups", `${scopeGrants.groups.length} groups`, `the mapping takes ${bytes} bytes of the trigger's environment; Lambda allows 4 KB in all (budget ${limits.LAMBDA_ENVIRONMENT_BYTES_BUDGET})`);
+  }
+
+  const reachable = new Set([
+    ...scopeGrants.groups.flatMap((group) => group.scopes),
+    ...(scopeGrants.withoutGroup ?? []),
+    // The V2_0 trigger does not run for client_credentials: machine clients keep their client's scopes.
+    ...clients.filter((client) => client.flows.includes("client_credentials")).flatMap((client) => client.scopes),
+  ]);
+  for (const route of routes) {
+    const routeScopes = route.scopes ?? [];
+    if (route.public !== undefined || route.acceptIdToken !== undefined || routeScopes.length === 0) continue;
+    if (routeScopes.every((scope) => defined.has(scope)) && !routeScopes.some((scope) => reachable.has(scope))) {
+      report(routeLabel(route), "scopes", routeScopes, "no group grants any of these scopes and no client_credentials client may obtain one: nobody can call the route");
+    }
+  }
 }
 
 function checkPath(report: Report, at: string, routePath: string): void {

@@ -18,3 +18,9 @@ export const LAMBDA_MEMORY_MB = { min: 128, max: 10_240 } as const;
 export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
 /** IAM role names: at most 64 characters; function names share the limit. */
 export const NAME_MAX = 64;
+/** CreateGroup: `GroupName` 1-128 of `[\p{L}\p{M}\p{S}\p{N}\p{P}]`, `Description` at most 2048, `Precedence` 0 to 2^31-1 (docs/aws-facts.md §7). */
+export const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+export const GROUP_DESCRIPTION_MAX = 2048;
+export const GROUP_PRECEDENCE_MAX = 2 ** 31 - 1;
+/** Lambda allows 4 KB of environment variables per function; this leaves room for NODE_OPTIONS (docs/aws-facts.md §7). */
+export const LAMBDA_ENVIRONMENT_BYTES_BUDGET = 4000;

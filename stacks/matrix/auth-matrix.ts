@@ -1,5 +1,6 @@
 import type { Route } from "../api/routes";
 import { isStandardScope, type AppClientDefinition, type OAuthFlow, type ScopeDefinition } from "../auth/clients";
+import type { ScopeGrants } from "../auth/groups";
 import type { TokenValidity } from "../config";
 import type { PolicyFinding } from "../policy/finding";
 
@@ -9,6 +10,8 @@ export interface AuthMatrixInput {
   readonly routes: readonly Route[];
   readonly scopes: readonly ScopeDefinition[];
   readonly clients: readonly AppClientDefinition[];
+  /** @default - no groups: scopes are per client */
+  readonly scopeGrants?: ScopeGrants;
   readonly tokenValidity: TokenValidity;
   readonly findings: readonly PolicyFinding[];
 }
@@ -29,6 +32,11 @@ export interface AuthMatrixRoute {
   readonly tokenAccepted: string;
   readonly reason?: string;
   readonly clients: readonly RouteAccess[];
+  /**
+   * With scope grants, the groups whose members' access tokens pass (`(no group)` for users in
+   * none); undefined when scopes are per client.
+   */
+  readonly groups?: readonly string[];
 }
 
 export interface AuthMatrix {
@@ -42,8 +50,15 @@ export interface AuthMatrix {
     readonly secret: boolean;
     readonly tokenValidity: TokenValidity;
   }>;
+  /** Groups and the full scopes they grant; empty when scopes are per client. */
+  readonly groups: ReadonlyArray<{ readonly name: string; readonly description: string; readonly scopes: readonly string[]; readonly precedence?: number }>;
+  /** Full scopes of a user in no group, when there are groups. */
+  readonly scopesWithoutGroup: readonly string[];
   readonly findings: readonly PolicyFinding[];
 }
+
+/** The name the matrix gives users in no group. */
+export const NO_GROUP = "(no group)";
 
 const HOW: Record<OAuthFlow, string> = {
   code: "user sign-in through the hosted UI (authorization code with PKCE)",
@@ -58,6 +73,10 @@ function howClientGetsTokens(client: AppClientDefinition): string {
 /** Who can call what: derived from the route table and the clients, never written by hand. */
 export function buildAuthMatrix(input: AuthMatrixInput): AuthMatrix {
   const full = (scope: string) => (isStandardScope(scope) ? scope : `${input.resourceServerIdentifier}/${scope}`);
+  const grants = input.scopeGrants;
+  const granting = grants?.groups.length || grants?.withoutGroup?.length
+    ? [...grants.groups.map((group) => ({ name: group.name, scopes: group.scopes })), ...(grants.withoutGroup?.length ? [{ name: NO_GROUP, scopes: grants.withoutGroup }] : [])]
+    : undefined;
   const routes = input.routes.map((route): AuthMatrixRoute => {
     const base = { method: route.method, path: route.path, handler: `functions/${route.handler}.ts` };
     if (route.public !== undefined) {
@@ -73,7 +92,8 @@ export function buildAuthMatrix(input: AuthMatrixInput): AuthMatrix {
     const clients = input.clients
       .filter((client) => client.scopes.some((scope) => required.includes(scope)))
       .map((client) => ({ client: client.name, how: howClientGetsTokens(client) }));
-    return { ...base, auth: "access-token", scopes: required.map(full), tokenAccepted: "access token holding any of the scopes", clients };
+    const groups = granting?.filter((group) => group.scopes.some((scope) => required.includes(scope))).map((group) => group.name);
+    return { ...base, auth: "access-token", scopes: required.map(full), tokenAccepted: "access token holding any of the scopes", clients, ...(groups ? { groups } : {}) };
   });
   return {
     stack: input.stack,
@@ -86,6 +106,13 @@ export function buildAuthMatrix(input: AuthMatrixInput): AuthMatrix {
       secret: client.generateSecret,
       tokenValidity: input.tokenValidity,
     })),
+    groups: (grants?.groups ?? []).map((group) => ({
+      name: group.name,
+      description: group.description,
+      scopes: group.scopes.map(full),
+      ...(group.precedence !== undefined ? { precedence: group.precedence } : {}),
+    })),
+    scopesWithoutGroup: (grants?.withoutGroup ?? []).map(full),
     findings: input.findings,
   };
 }
@@ -101,6 +128,12 @@ function mermaid(matrix: AuthMatrix): string {
   }
   for (const scope of new Set(matrix.routes.flatMap((route) => route.scopes))) {
     lines.push(`  scope_${nodeId(scope)}(["${shortScope(scope)}"])`);
+  }
+  for (const group of matrix.groups) {
+    lines.push(`  group_${nodeId(group.name)}{{"group ${group.name}"}}`);
+    for (const scope of group.scopes.filter((candidate) => matrix.routes.some((route) => route.scopes.includes(candidate)))) {
+      lines.push(`  group_${nodeId(group.name)} --> scope_${nodeId(scope)}`);
+    }
   }
   for (const route of matrix.routes) lines.push(`  route_${nodeId(route.method + route.path)}["${route.method} ${route.path}"]`);
   for (const client of matrix.clients) {
@@ -124,13 +157,26 @@ export function renderAuthMatrixMarkdown(matrix: AuthMatrix): string {
   out.push(`# Auth matrix: stack \`${matrix.stack}\``, "");
   out.push(`Resource server \`${matrix.resourceServer}\`. Generated by synth from the route table and the app clients; do not edit.`, "");
   out.push("## Routes", "");
-  out.push("| Method | Path | Scopes (any of) | Token accepted | Clients that can call it | Handler |");
-  out.push("|---|---|---|---|---|---|");
+  const withGroups = matrix.routes.some((route) => route.groups !== undefined);
+  out.push(`| Method | Path | Scopes (any of) | Token accepted | Clients that can call it |${withGroups ? " Groups whose users reach it |" : ""} Handler |`);
+  out.push(`|---|---|---|---|---|${withGroups ? "---|" : ""}---|`);
   for (const route of matrix.routes) {
     const scopes = route.scopes.length ? route.scopes.map((scope) => `\`${scope}\``).join("<br>") : "-";
     const token = route.reason ? `${route.tokenAccepted}: ${route.reason}` : route.tokenAccepted;
     const clients = route.clients.length ? route.clients.map((access) => `**${access.client}**: ${access.how}`).join("<br>") : "**none**";
-    out.push(`| ${route.method} | \`${route.path}\` | ${cell(scopes)} | ${cell(token)} | ${cell(clients)} | \`${route.handler}\` |`);
+    const groups = withGroups ? ` ${route.groups === undefined ? "-" : route.groups.length ? cell(route.groups.map((group) => `**${group}**`).join(", ")) : "**none**"} |` : "";
+    out.push(`| ${route.method} | \`${route.path}\` | ${cell(scopes)} | ${cell(token)} | ${cell(clients)} |${groups} \`${route.handler}\` |`);
+  }
+  if (matrix.groups.length) {
+    out.push("", "## Groups", "");
+    out.push("A pre-token-generation trigger (`V2_0`) puts in each user's access token exactly the scopes of the user's groups: for a hosted-UI sign-in the requested scopes the groups grant, for an SDK (SRP) sign-in all of them. Machine (`client_credentials`) tokens keep their client's scopes.", "");
+    out.push("| Group | Precedence | Scopes granted | Description |", "|---|---|---|---|");
+    for (const group of matrix.groups) {
+      const scopes = group.scopes.length ? group.scopes.map((scope) => `\`${scope}\``).join("<br>") : "none";
+      out.push(`| ${cell(group.name)} | ${group.precedence ?? "-"} | ${cell(scopes)} | ${cell(group.description)} |`);
+    }
+    const without = matrix.scopesWithoutGroup.map((scope) => `\`${scope}\``).join(", ");
+    out.push("", `A user in no group gets ${without || "no custom scope: such a user's tokens reach no scoped route"}.`);
   }
   out.push("", "## Clients", "");
   for (const client of matrix.clients) {
