@@ -68,7 +68,7 @@ runCli(async () => {
       `issuer ${gateway.issuer.issuer} (JWKS at ${gateway.url}${gateway.issuer.jwksPath})`,
       `token endpoint ${gateway.url}/oauth2/token; hosted UI (code + PKCE) at ${gateway.url}/oauth2/authorize, OIDC discovery at ${gateway.issuer.issuer}/.well-known/openid-configuration`,
       ...(web ? [`browser client ${web.url} (or ${gateway.url}/): sign in, see the tokens, call the API with the access token (and the ID token, refused)`] : []),
-      ...gateway.demoUsers.map((user) => `demo user ${user.username}, password ${user.password} (shown once; npm run user -- add|list|remove)`),
+      ...gateway.demoUsers.map((user) => `demo user ${user.username}${user.groups.length ? ` (${user.groups.join(", ")})` : ""}, password ${user.password} (shown once; npm run user -- add|list|remove)`),
       ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
       `a token: npm run -s token -- --stack ${model.stack} --port ${boundPort} --client web --user alice --scope notes.read`,
       `data in ${path.relative(process.cwd(), LOCAL_DATA_DIR) || "."} (--fresh starts empty); ${values["no-watch"] ? "" : "watching stacks/, functions/, local/, environments.ts; "}Ctrl-C stops`,

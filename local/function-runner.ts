@@ -47,6 +47,8 @@ export class FunctionRunner {
     private readonly extraEnvironment: Readonly<Record<string, string>>,
     /** Processes at most, like a function's reserved concurrency: a laptop is not a Lambda fleet. */
     private readonly maxProcesses = 10,
+    /** Where the function's console output goes: the terminal, or nowhere (a command whose stdout is its result). */
+    private readonly output: "inherit" | "ignore" = "inherit",
   ) {
     extractZip(fn.zipPath, extractTo);
     const [file, exportName] = fn.handler.split(".");
@@ -73,7 +75,7 @@ export class FunctionRunner {
         ...this.fn.environment,
         ...this.extraEnvironment,
       },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      stdio: ["ignore", this.output, this.output, "ipc"],
     });
     const worker: Worker = {
       child,

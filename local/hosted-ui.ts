@@ -3,6 +3,18 @@ import { isStandardScope } from "../stacks/auth/clients";
 import type { LocalClientCredentials } from "./local-gateway";
 import type { LocalIssuer } from "./local-issuer";
 import type { LocalUser, LocalUsers } from "./local-users";
+import type { PreTokenOutcome, TokenGenerationSource } from "./pre-token-trigger";
+
+/**
+ * Runs the pool's pre-token-generation trigger for a user sign-in; undefined when the pool has none
+ * (the token then holds what was asked for).
+ */
+export type PreTokenHook = (input: {
+  readonly triggerSource: TokenGenerationSource;
+  readonly clientId: string;
+  readonly user: LocalUser;
+  readonly scopes: readonly string[];
+}) => Promise<PreTokenOutcome | undefined>;
 
 export interface HostedUiResponse {
   readonly status: number;
@@ -31,7 +43,11 @@ const TOKEN_SECONDS = 3600;
 interface AuthorizationCode {
   readonly clientId: string;
   readonly redirectUri: string;
+  /** What the client asked for and may have: a refresh asks again for these. */
   readonly scopes: readonly string[];
+  /** What the access token holds: the request, after the pre-token-generation trigger. */
+  readonly tokenScopes: readonly string[];
+  readonly groups: readonly string[];
   readonly nonce?: string;
   readonly codeChallenge?: string;
   readonly user: LocalUser;
@@ -79,6 +95,7 @@ export class LocalHostedUi {
     private readonly issuer: LocalIssuer,
     private readonly clients: () => readonly LocalClientCredentials[],
     private readonly users: LocalUsers,
+    private readonly preToken: PreTokenHook = async () => undefined,
   ) {}
 
   /** The response for a hosted-UI path, or undefined when the path is not one. */
@@ -176,17 +193,22 @@ export class LocalHostedUi {
     return page(message ? 400 : 200, "Sign in", form, `authorize: sign-in page for ${checked.client.name}`);
   }
 
-  private login(form: URLSearchParams): HostedUiResponse {
+  private async login(form: URLSearchParams): Promise<HostedUiResponse> {
     const checked = this.checkAuthorize(form);
     if (!("scopes" in checked)) return this.authorize(form);
     const user = this.users.verify(form.get("username") ?? "", form.get("password") ?? "");
     const params = new URLSearchParams([...form].filter(([name]) => name !== "username" && name !== "password"));
     if (!user) return this.authorize(params, "Incorrect username or password.");
+    // Cognito runs the trigger when the user signs in; a failing trigger fails the sign-in.
+    const triggered = await this.preToken({ triggerSource: "TokenGeneration_HostedAuth", clientId: checked.client.clientId, user, scopes: checked.scopes });
+    if (triggered && !triggered.ok) return this.authorize(params, triggered.message);
     const code = randomBytes(32).toString("base64url");
     this.codes.set(code, {
       clientId: checked.client.clientId,
       redirectUri: form.get("redirect_uri")!,
       scopes: checked.scopes,
+      tokenScopes: triggered?.scopes ?? checked.scopes,
+      groups: triggered?.groups ?? user.groups,
       nonce: form.get("nonce") ?? undefined,
       codeChallenge: form.get("code_challenge") ?? undefined,
       user,
@@ -219,10 +241,11 @@ export class LocalHostedUi {
     return client.clientSecret === undefined ? (clientSecret === undefined ? client : undefined) : client.clientSecret === clientSecret ? client : undefined;
   }
 
-  private async userTokens(client: LocalClientCredentials, user: LocalUser, scopes: readonly string[], nonce?: string): Promise<Record<string, unknown>> {
-    const common = { clientId: client.clientId, username: user.username, groups: user.groups, expiresInSeconds: TOKEN_SECONDS };
+  private async userTokens(client: LocalClientCredentials, user: LocalUser, granted: { scopes: readonly string[]; tokenScopes: readonly string[]; groups: readonly string[] }, nonce?: string): Promise<Record<string, unknown>> {
+    const common = { clientId: client.clientId, username: user.username, groups: granted.groups, expiresInSeconds: TOKEN_SECONDS };
+    const scopes = granted.tokenScopes;
     const accessToken = await this.issuer.sign({ ...common, scopes });
-    const idToken = scopes.includes("openid") ? await this.issuer.sign({ ...common, tokenUse: "id", nonce, email: user.email }) : undefined;
+    const idToken = granted.scopes.includes("openid") ? await this.issuer.sign({ ...common, tokenUse: "id", nonce, email: user.email }) : undefined;
     return { access_token: accessToken, ...(idToken ? { id_token: idToken } : {}), token_type: "Bearer", expires_in: TOKEN_SECONDS };
   }
 
@@ -242,8 +265,8 @@ export class LocalHostedUi {
       if (grant.codeChallenge && pkceChallenge(form.get("code_verifier") ?? "") !== grant.codeChallenge) return oauthError(400, "invalid_grant", "token: code_verifier does not match the challenge");
       const refreshToken = randomBytes(48).toString("base64url");
       this.refreshTokens.set(refreshToken, { clientId: client.clientId, scopes: grant.scopes, user: grant.user });
-      const tokens = await this.userTokens(client, grant.user, grant.scopes, grant.nonce);
-      return json(200, { ...tokens, refresh_token: refreshToken }, `token: code for ${grant.user.username} (${grant.scopes.join(" ")})`);
+      const tokens = await this.userTokens(client, grant.user, grant, grant.nonce);
+      return json(200, { ...tokens, refresh_token: refreshToken }, `token: code for ${grant.user.username} (${grant.tokenScopes.join(" ")})`);
     }
     if (grantType === "refresh_token") {
       const grant = this.refreshTokens.get(form.get("refresh_token") ?? "");
@@ -251,7 +274,10 @@ export class LocalHostedUi {
       // The user's groups as they are now, as Cognito reads them at refresh.
       const user = this.users.get(grant.user.username);
       if (!user) return oauthError(400, "invalid_grant", `token: user ${grant.user.username} no longer exists`);
-      return json(200, await this.userTokens(client, user, grant.scopes), `token: refresh for ${user.username}`);
+      const triggered = await this.preToken({ triggerSource: "TokenGeneration_RefreshTokens", clientId: client.clientId, user, scopes: grant.scopes });
+      if (triggered && !triggered.ok) return json(400, { error: "invalid_request", error_description: triggered.message }, `token: refresh for ${user.username}: ${triggered.message}`);
+      const granted = { scopes: grant.scopes, tokenScopes: triggered?.scopes ?? grant.scopes, groups: triggered?.groups ?? user.groups };
+      return json(200, await this.userTokens(client, user, granted), `token: refresh for ${user.username} (${granted.tokenScopes.join(" ")})`);
     }
     if (grantType === "client_credentials") {
       if (!client.clientSecret) return oauthError(400, "invalid_client", `token: ${client.name} has no secret`);

@@ -8,7 +8,8 @@ import { apiEvent } from "./api-event";
 import { LocalCognitoAuthorizer, type AuthorizerDecision } from "./cognito-authorizer";
 import { expectedError } from "./cli";
 import { ensureTablesFromTerraform, localSdkEnvironment, repairInterruptedTables, startLocalDynamo, type LocalDynamo } from "./dynamodb";
-import { LocalHostedUi } from "./hosted-ui";
+import { LocalHostedUi, type PreTokenHook } from "./hosted-ui";
+import { demoUserGroups, runPreTokenTrigger } from "./pre-token-trigger";
 import { acquireLock, type InstanceLock } from "./instance-lock";
 import { LocalUsers } from "./local-users";
 import { FunctionRunner } from "./function-runner";
@@ -101,7 +102,7 @@ export class LocalGateway {
   /** Where `GET /` sends a person: the browser client, when `npm run dev` serves one. */
   homeUrl?: string;
   /** Users made on this data folder's first start, with their passwords: shown once. */
-  demoUsers: Array<{ username: string; password: string }> = [];
+  demoUsers: Array<{ username: string; password: string; groups: readonly string[] }> = [];
 
   constructor(private readonly options: LocalGatewayOptions) {
     const log = options.log ?? ((line: string) => console.log(line));
@@ -168,7 +169,7 @@ export class LocalGateway {
 
       const { port } = this.server.address() as AddressInfo;
       this.issuerInstance = new LocalIssuer(localIssuerUrl(model, port), path.join(dataDir, "keys"));
-      this.demoUsers = LocalUsers.forStack(dataDir, model.stack).createDemoUsers();
+      this.demoUsers = LocalUsers.forStack(dataDir, model.stack).createDemoUsers(demoUserGroups(model));
       this.serve(model);
       this.ready = true;
     } catch (error) {
@@ -182,7 +183,7 @@ export class LocalGateway {
     const { dataDir } = this.options;
     this.model = model;
     this.credentials = this.loadClients();
-    this.hostedUi ??= new LocalHostedUi(this.url, this.issuer, () => this.credentials, LocalUsers.forStack(dataDir, model.stack));
+    this.hostedUi ??= new LocalHostedUi(this.url, this.issuer, () => this.credentials, LocalUsers.forStack(dataDir, model.stack), (input) => this.runPreToken(input));
     this.authorizer = new LocalCognitoAuthorizer(this.issuer, this.credentials.map((client) => client.clientId));
     this.routes = model.methods.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
     const sdkEnvironment = localSdkEnvironment(this.dynamo!.endpoint, model.region);
@@ -228,6 +229,16 @@ export class LocalGateway {
     this.lock?.release();
     this.lock = undefined;
   }
+
+  /** The pool's pre-token-generation trigger, from its zip, as Cognito runs it for a user sign-in (V2_0 and later change scopes). */
+  private readonly runPreToken: PreTokenHook = async (input) => {
+    const trigger = this.model.preTokenGeneration;
+    if (!trigger || trigger.version === "V1_0") return undefined;
+    const runner = this.runners.get(trigger.functionName)!;
+    const outcome = await runPreTokenTrigger((event) => runner.invoke(event), { ...input, region: this.model.region, stack: this.model.stack });
+    this.log(`pre-token-generation ${input.triggerSource} for ${input.user.username} (groups ${input.user.groups.join(", ") || "none"}): ${outcome.ok ? outcome.scopes.join(" ") : outcome.message}`);
+    return outcome;
+  };
 
   /** Client ids derived from the names; secrets made once and kept in the data folder. */
   private loadClients(): LocalClientCredentials[] {

@@ -83,13 +83,13 @@ export class LocalUsers {
     return user && expected.length === actual.length && timingSafeEqual(expected, actual) ? { username: user.username, email: user.email, groups: user.groups } : undefined;
   }
 
-  /** On a first start: two demo users with random passwords, returned so they can be printed once. */
-  createDemoUsers(): Array<{ username: string; password: string }> {
+  /** On a first start: two demo users with random passwords and the given groups, returned so they can be printed once. */
+  createDemoUsers(groups: Readonly<Record<"alice" | "bob", readonly string[]>> = { alice: [], bob: [] }): Array<{ username: string; password: string; groups: readonly string[] }> {
     if (this.exists()) return [];
-    return ["alice", "bob"].map((username) => {
+    return (["alice", "bob"] as const).map((username) => {
       const password = randomBytes(12).toString("base64url");
-      this.add(username, password);
-      return { username, password };
+      this.add(username, password, { groups: groups[username] });
+      return { username, password, groups: groups[username] };
     });
   }
 }

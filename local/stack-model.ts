@@ -57,6 +57,11 @@ export function fullScope(identifier: string, scope: string): string {
   return scope.includes("/") || !scope.includes(".") ? scope : `${identifier}/${scope}`;
 }
 
+export interface LocalGroup {
+  readonly name: string;
+  readonly precedence?: number;
+}
+
 export interface StackModel {
   readonly stack: string;
   readonly region: string;
@@ -67,6 +72,10 @@ export interface StackModel {
   readonly gatewayResponses: readonly LocalGatewayResponse[];
   readonly clients: readonly LocalClient[];
   readonly tables: readonly string[];
+  /** The user pool's groups, lowest precedence first. */
+  readonly groups: readonly LocalGroup[];
+  /** The user pool's pre-token-generation trigger, when it has one. */
+  readonly preTokenGeneration?: { readonly functionName: string; readonly version: string };
 }
 
 const REFERENCE = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
@@ -185,6 +194,15 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
     logoutUrls: (config.logout_urls as string[] | undefined) ?? [],
   }));
   const stage = resourcesOf(tf, "aws_api_gateway_stage")[0]?.config;
+  const groups = resourcesOf(tf, "aws_cognito_user_group")
+    .map(({ config }): LocalGroup => ({ name: String(config.name), ...(typeof config.precedence === "number" ? { precedence: config.precedence } : {}) }))
+    .sort((a, b) => (a.precedence ?? Infinity) - (b.precedence ?? Infinity) || a.name.localeCompare(b.name));
+  const pool = resourcesOf(tf, "aws_cognito_user_pool")[0]?.config;
+  const single = <T>(value: T | T[] | undefined): T | undefined => (Array.isArray(value) ? value[0] : value);
+  type LambdaConfig = { pre_token_generation_config?: PreTokenConfig | PreTokenConfig[] };
+  type PreTokenConfig = { lambda_arn?: string; lambda_version?: string };
+  const preToken = single(single(pool?.lambda_config as LambdaConfig | LambdaConfig[] | undefined)?.pre_token_generation_config);
+  const trigger = referenced(preToken?.lambda_arn);
   const provider = (tf as { provider?: { aws?: Array<{ region?: string }> } }).provider?.aws?.[0];
 
   return {
@@ -197,5 +215,9 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
     gatewayResponses,
     clients,
     tables: resourcesOf(tf, "aws_dynamodb_table").map(({ config }) => String(config.name)),
+    groups,
+    ...(trigger?.type === "aws_lambda_function" && functionNames.has(trigger.name)
+      ? { preTokenGeneration: { functionName: functionNames.get(trigger.name)!, version: String(preToken?.lambda_version ?? "V1_0") } }
+      : {}),
   };
 }

@@ -2,6 +2,8 @@ import * as path from "node:path";
 import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "./cli";
 import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
 import { LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
+import { LocalUsers } from "./local-users";
+import { runPreTokenTriggerOnce, SDK_SIGN_IN_SCOPES } from "./pre-token-trigger";
 import { fullScope } from "./stack-model";
 
 const spec = {
@@ -14,12 +16,16 @@ const spec = {
     client: { type: "string", value: "name", description: "app client: web, reporting, ... (with or without the <prefix>-<env>- part)", default: "web" },
     user: { type: "string", value: "username", description: "the signed-in user; required for a client that signs users in" },
     scope: { type: "string", value: "scope", description: "a scope to grant, short (notes.read) or full; default: all the client may have", multiple: true },
-    group: { type: "string", value: "group", description: "a cognito:groups entry", multiple: true },
+    group: { type: "string", value: "group", description: "the user's group (default: the groups `npm run user` gave the user); the pre-token trigger grants scopes by group", multiple: true },
+    sdk: { type: "boolean", description: "the token an SDK sign-in (SRP, InitiateAuth) gets: no requested scope, only what the trigger adds", default: false },
+    "no-trigger": { type: "boolean", description: "skip the pool's pre-token-generation trigger: the token holds exactly --scope", default: false },
     id: { type: "boolean", description: "an ID token instead of an access token (API Gateway refuses it on scoped routes)", default: false },
     "expires-in": { type: "string", value: "seconds", description: "lifetime; Cognito allows 300 to 86400", default: "3600" },
   },
   examples: [
     "npm run -s token -- --user alice --scope notes.read",
+    "npm run -s token -- --user carol --group editors --scope notes.write",
+    "npm run -s token -- --user bob --group readers --sdk",
     "TOKEN=$(npm run -s token -- --user alice --scope notes.read --scope notes.write)",
     "npm run -s token -- --client reporting",
     "npm run -s token -- --user alice --id",
@@ -36,15 +42,46 @@ runCli(async () => {
   const machine = client.flows.includes("client_credentials");
   if (machine && (values.user || values.id)) throw new UsageError(`client '${values.client}' uses client_credentials: its tokens have no user and there is no ID token; drop --user and --id`);
   if (!machine && !values.user) throw new UsageError(`client '${values.client}' signs users in: name one with --user`);
-  const scopes = values.scope?.length ? values.scope.map((scope) => fullScope(model.resourceServerIdentifier, scope)) : client.scopes.filter((scope) => (machine ? scope.includes("/") : true));
-  const refused = scopes.filter((scope) => !client.scopes.includes(scope));
+  if (values.sdk && (machine || values.scope?.length)) throw new UsageError("--sdk mints what an SDK sign-in gets: it needs a user client and takes no --scope");
+  const knownGroups = model.groups.map((group) => group.name);
+  const unknownGroup = (values.group ?? []).find((group) => !knownGroups.includes(group));
+  if (unknownGroup !== undefined && knownGroups.length) throw new UsageError(`--group must name a group of stack '${model.stack}' (${knownGroups.join(", ")}), got '${unknownGroup}'`);
+  const requested = values.sdk
+    ? [...SDK_SIGN_IN_SCOPES]
+    : values.scope?.length
+      ? values.scope.map((scope) => fullScope(model.resourceServerIdentifier, scope))
+      : client.scopes.filter((scope) => (machine ? scope.includes("/") : true));
+  const refused = values.sdk ? [] : requested.filter((scope) => !client.scopes.includes(scope));
   if (refused.length) throw expectedError(`invalid_scope: client '${values.client}' may not obtain ${refused.join(", ")} (allowed: ${client.scopes.join(", ")})`);
+  const clientId = localClientId(model.stack, client.name);
+
+  let scopes = requested;
+  let groups = values.group ?? (values.user ? LocalUsers.forStack(LOCAL_DATA_DIR, model.stack).get(values.user)?.groups : undefined) ?? [];
+  // The V2_0 trigger runs for user sign-ins only, as in Cognito; machine tokens keep their client's scopes.
+  if (!machine && !values["no-trigger"]) {
+    const user = { username: values.user!, email: `${values.user}@example.com`, groups };
+    const triggerSource = values.sdk ? "TokenGeneration_Authentication" : "TokenGeneration_HostedAuth";
+    const outcome = await runPreTokenTriggerOnce(model, path.join(LOCAL_DATA_DIR, "functions", model.stack), { triggerSource, clientId, user, scopes: requested });
+    if (outcome && !outcome.ok) throw expectedError(outcome.message);
+    if (outcome) {
+      const withheld = requested.filter((scope) => !outcome.scopes.includes(scope));
+      const whose = `${values.user}'s groups (${groups.join(", ") || "none"})`;
+      if (values.scope?.length && withheld.length) {
+        throw expectedError(`invalid_scope: ${whose} do not grant ${withheld.join(", ")}; the pre-token-generation trigger removes it, as Cognito would. Name a group that grants it (--group), or pass --no-trigger to mint the token anyway`);
+      }
+      scopes = outcome.scopes;
+      groups = outcome.groups;
+      if (!values.id && !scopes.some((scope) => scope.startsWith(`${model.resourceServerIdentifier}/`))) {
+        process.stderr.write(`note: ${whose} grant no scope of ${model.resourceServerIdentifier}: the token reaches no scoped route (--group ${knownGroups.join("|")})\n`);
+      }
+    }
+  }
   const issuer = new LocalIssuer(localIssuerUrl(model, port), path.join(LOCAL_DATA_DIR, "keys"));
   const token = await issuer.sign({
-    clientId: localClientId(model.stack, client.name),
+    clientId,
     username: values.user,
     scopes,
-    groups: values.group,
+    groups,
     tokenUse: values.id ? "id" : "access",
     expiresInSeconds: expiresIn,
   });

@@ -1,5 +1,5 @@
 import { parseCommandLine, runCli, UsageError } from "./cli";
-import { checkStackName, LOCAL_DATA_DIR } from "./local-stack";
+import { checkStackName, LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
 import { LocalUsers } from "./local-users";
 
 const spec = {
@@ -10,7 +10,7 @@ const spec = {
     stack: { type: "string", value: "environment", description: "the environment whose users to manage", default: "dev" },
     password: { type: "string", value: "password", description: "with add: at least 8 characters" },
     email: { type: "string", value: "address", description: "with add: the email claim (default <username>@example.com)" },
-    group: { type: "string", value: "group", description: "with add: a cognito:groups entry", multiple: true },
+    group: { type: "string", value: "group", description: "with add: a group of the stack; the pre-token trigger grants its scopes (see the auth matrix)", multiple: true },
   },
   examples: ["npm run user -- add carol --password 'correct horse battery' --group editors", "npm run user -- list", "npm run user -- remove carol"],
 } as const;
@@ -27,8 +27,12 @@ runCli(() => {
   }
   if (action === "add" && username) {
     if (!values.password) throw new UsageError("add needs --password (at least 8 characters)");
+    const known = loadLocalStack(values.stack).model.groups.map((group) => group.name);
+    const unknown = (values.group ?? []).find((group) => !known.includes(group));
+    if (unknown !== undefined) throw new UsageError(`--group must name a group of stack '${values.stack}' (${known.join(", ") || "it has none"}), got '${unknown}'`);
     const user = users.add(username, values.password, { email: values.email, groups: values.group });
     process.stdout.write(`added ${user.username} (${user.email}${user.groups.length ? `, groups ${user.groups.join(", ")}` : ""})\n`);
+    if (!user.groups.length && known.length) process.stdout.write(`note: ${user.username} is in no group, so their access tokens hold no custom scope; add --group ${known.join("|")}\n`);
     return;
   }
   if (action === "remove" && username) {

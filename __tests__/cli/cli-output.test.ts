@@ -127,6 +127,9 @@ describe("local commands: a bad command line is one line naming the flag", () =>
     ["dev", "local/dev.ts", ["--stack", "qa"], `--stack must name an environment (${Object.keys(environments).join(", ")}), got 'qa'`],
     ["token", "local/token.ts", ["--expires-in", "-60"], "--expires-in must be a whole number from 1 to 86400, got '-60'"],
     ["token", "local/token.ts", ["--user"], "--user needs a value: npm run -s token -- --help lists them"],
+    ["token", "local/token.ts", ["--user", "bob", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
+    ["token", "local/token.ts", ["--user", "bob", "--sdk", "--scope", "notes.read"], "--sdk mints what an SDK sign-in gets: it needs a user client and takes no --scope"],
+    ["user", "local/user.ts", ["add", "carol", "--password", "a long password", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
     ["smoke", "scripts/smoke.ts", ["--fresh"], "unknown option '--fresh': npm run smoke -- --help lists them"],
     ["smoke", "scripts/smoke.ts", ["--local=1"], "--local is a switch and takes no value: npm run smoke -- --help lists them"],
     ["user", "local/user.ts", ["frob"], "name what to do: add <username> | list | remove <username> (npm run user -- --help)"],
@@ -144,7 +147,7 @@ describe("local commands: a bad command line is one line naming the flag", () =>
 
   test.each([
     ["local/dev.ts", ["--stack", "--port", "--fresh", "--no-watch", "--web-port"], "npm run dev -- --stack prod --port 3001 --fresh"],
-    ["local/token.ts", ["--stack", "--port", "--client", "--user", "--scope", "--group", "--id", "--expires-in"], "npm run -s token -- --user alice --scope notes.read"],
+    ["local/token.ts", ["--stack", "--port", "--client", "--user", "--scope", "--group", "--sdk", "--no-trigger", "--id", "--expires-in"], "npm run -s token -- --user alice --scope notes.read"],
     ["scripts/smoke.ts", ["--stack", "--local", "--outputs", "--origin"], "npm run smoke -- --local"],
     ["main.ts", ["--verbose"], "npm run synth -- --verbose"],
     ["local/user.ts", ["--stack", "--password", "--email", "--group"], "npm run user -- list"],

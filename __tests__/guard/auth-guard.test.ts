@@ -2,13 +2,14 @@ import { Testing } from "cdktf";
 import { environments } from "../../environments";
 import { notesRoutes, type Route } from "../../stacks/api/routes";
 import { notesClients, notesScopes, type AppClientDefinition } from "../../stacks/auth/clients";
+import { notesScopeGrants, type ScopeGrants, type UserGroupDefinition } from "../../stacks/auth/groups";
 import type { EnvironmentConfig } from "../../stacks/config";
 import { checkAuthConfig, type GuardInput } from "../../stacks/guard/auth-guard";
 import { formatFinding, GuardError } from "../../stacks/guard/guard-error";
 import { NotesApiStack } from "../../stacks/notes-api-stack";
 
 const dev = environments.dev;
-const base: GuardInput = { config: dev, routes: notesRoutes, scopes: notesScopes, clients: notesClients(dev.auth) };
+const base: GuardInput = { config: dev, routes: notesRoutes, scopes: notesScopes, clients: notesClients(dev.auth), scopeGrants: notesScopeGrants };
 
 const withConfig = (change: (config: EnvironmentConfig) => EnvironmentConfig): GuardInput => ({ ...base, config: change(dev) });
 const withAuth = (auth: Partial<EnvironmentConfig["auth"]>) => withConfig((config) => ({ ...config, auth: { ...config.auth, ...auth } }));
@@ -22,6 +23,8 @@ const withClient = (name: string, change: Partial<AppClientDefinition>): GuardIn
   ...base,
   clients: base.clients.map((client) => (client.name === name ? { ...client, ...change } : client)),
 });
+const withGrants = (scopeGrants: ScopeGrants): GuardInput => ({ ...base, scopeGrants });
+const withGroup = (group: Partial<UserGroupDefinition>): GuardInput => withGrants({ ...notesScopeGrants, groups: [...notesScopeGrants.groups, { name: "auditors", description: "Audit", scopes: ["notes.read"], ...group }] });
 const withValidity = (validity: Partial<EnvironmentConfig["auth"]["tokenValidity"]>) =>
   withAuth({ tokenValidity: { ...dev.auth.tokenValidity, ...validity } });
 
@@ -92,13 +95,39 @@ const badInputs: Array<[string, GuardInput, string, string, string, string]> = [
   ["the state key prefix ends with a slash", withConfig((config) => ({ ...config, state: { bucket: "example-state", keyPrefix: "notes/" } })), "config.state", "keyPrefix", '"notes/"', "no leading or trailing '/'"],
   ["execution logging is off", withApi({ loggingLevel: "OFF" as never }), "config.api", "loggingLevel", '"OFF"', "APIG6"],
   ["the logging level is unknown", withApi({ loggingLevel: "DEBUG" as never }), "config.api", "loggingLevel", '"DEBUG"', "one of ERROR, INFO"],
+  ["a group name has a space", withGroup({ name: "note editors" }), "group 'note editors'", "name", '"note editors"', "no whitespace"],
+  ["a group name is longer than 128", withGroup({ name: "g".repeat(129) }), "group 'ggg", "name", "ggg", "1-128"],
+  ["two groups share a name", withGroup({ name: "readers" }), "group 'readers'", "name", '"readers"', "two groups share this name"],
+  ["two group names make the same Terraform name", withGrants({ groups: [{ name: "a.b", description: "x", scopes: ["notes.read"] }, { name: "a:b", description: "y", scopes: ["notes.read"] }] }), "group 'a:b'", "name", '"a:b"', "collides with group 'a.b'"],
+  ["a group's description is over 2048 characters", withGroup({ description: "d".repeat(2049) }), "group 'auditors'", "description", "2049 characters", "at most 2048"],
+  ["a group's precedence is negative", withGroup({ precedence: -1 }), "group 'auditors'", "precedence", "-1", "from 0 to 2147483647"],
+  ["a group grants an undefined scope", withGroup({ scopes: ["notes.audit"] }), "group 'auditors'", "scopes", '"notes.audit"', "no resource server defines scope 'notes.audit'"],
+  ["a group grants a standard scope", withGroup({ scopes: ["openid"] }), "group 'auditors'", "scopes", '"openid"', "custom scopes only"],
+  ["users in no group get an undefined scope", withGrants({ ...notesScopeGrants, withoutGroup: ["notes.raed"] }), "scopeGrants", "withoutGroup", '"notes.raed"', "no resource server defines"],
+  ["groups are used on the Lite plan", { ...withAuth({ userPoolTier: "LITE" }), scopeGrants: notesScopeGrants }, "config.auth", "userPoolTier", '"LITE"', "ESSENTIALS or PLUS"],
+  [
+    "the mapping outgrows the trigger's 4 KB environment",
+    withGrants({ groups: Array.from({ length: 120 }, (_, index) => ({ name: `group-number-${index}`, description: "Many", scopes: ["notes.read", "notes.write"] })) }),
+    "scopeGrants",
+    "groups",
+    "120 groups",
+    "Lambda allows 4 KB",
+  ],
+  [
+    "no group grants a route's scope and no machine client may have it",
+    withGrants({ groups: [{ name: "readers", description: "Read", scopes: ["notes.read"] }] }),
+    "route POST /notes",
+    "scopes",
+    '["notes.write"]',
+    "nobody can call the route",
+  ],
   ["a handler makes a role name too long", withRoute("/me", "GET", { handler: "profile/".repeat(6) + "me" }), "route GET /me", "handler", "profile/profile", "IAM allows 64"],
 ];
 
 describe("checkAuthConfig", () => {
   test.each(["dev", "prod"] as const)("the %s configuration has no findings", (environment) => {
     const config = environments[environment];
-    expect(checkAuthConfig({ config, routes: notesRoutes, scopes: notesScopes, clients: notesClients(config.auth) })).toEqual([]);
+    expect(checkAuthConfig({ config, routes: notesRoutes, scopes: notesScopes, clients: notesClients(config.auth), scopeGrants: notesScopeGrants })).toEqual([]);
   });
 
   test("a route that opts into ID tokens with a reason passes", () => {

@@ -110,7 +110,7 @@ describe("npm run login -- --local, with the test as the browser", () => {
     const { model, terraform } = synthesizeLocalStack("dev");
     gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
     await gateway.start();
-    LocalUsers.forStack(dataDir, "dev").add("dana", "another long password");
+    LocalUsers.forStack(dataDir, "dev").add("dana", "another long password", { groups: ["readers"] });
   });
 
   afterAll(async () => {

@@ -54,6 +54,27 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
   });
 
+  test("npm run token runs the pool's trigger zip: an SDK-style reader token reads but cannot write; a scope outside the groups is refused unless --no-trigger", async () => {
+    const token = (...args: string[]) => runTs(copy, "local/token.ts", ["--port", port, "--user", "bob", "--group", "readers", ...args]);
+    const call = (method: string, bearer: string) =>
+      fetch(`${base}/notes`, { method, headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" }, body: method === "POST" ? JSON.stringify({ title: "t", body: "" }) : undefined });
+    const sdk = token("--sdk");
+    expect(sdk.stderr).toBe("");
+    expect(sdk.status).toBe(0);
+    expect((await call("GET", sdk.stdout.trim())).status).toBe(200);
+    expect((await call("POST", sdk.stdout.trim())).status).toBe(401);
+
+    const refused = token("--scope", "notes.write");
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toBe(
+      "invalid_scope: bob's groups (readers) do not grant https://notes.example.com/notes.write; the pre-token-generation trigger removes it, as Cognito would. Name a group that grants it (--group), or pass --no-trigger to mint the token anyway\n",
+    );
+    const forced = token("--scope", "notes.write", "--no-trigger");
+    expect(forced.status).toBe(0);
+    expect((await call("POST", forced.stdout.trim())).status).toBe(201);
+  });
+
   test("a handler edit restarts that function only and serves the new code", async () => {
     dev.mark();
     edit("functions/health.ts", '{ status: "ok" }', '{ status: "ok", edited: true }');

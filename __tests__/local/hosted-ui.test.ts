@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -7,10 +6,10 @@ import { pkceChallenge } from "../../local/hosted-ui";
 import { LocalGateway } from "../../local/local-gateway";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
 import { LocalUsers } from "../../local/local-users";
+import { CALLBACK, codeFlow, type CodeFlowOptions } from "../helpers/hosted-ui";
 
 const READ = "https://notes.example.com/notes.read";
 const WRITE = "https://notes.example.com/notes.write";
-const CALLBACK = "http://localhost:5173/callback";
 const dataDir = path.join(LOCAL_DATA_DIR, `hosted-ui-test-${process.pid}`);
 let gateway: LocalGateway;
 let web: { clientId: string };
@@ -34,27 +33,9 @@ function authorizeUrl(params: Record<string, string>): string {
   return `${gateway.url}/oauth2/authorize?${new URLSearchParams(params)}`;
 }
 
-/** The whole code flow as a browser and an app do it: sign-in form, redirect with the code, code exchange. */
-async function signIn(options: { username?: string; password?: string; scope?: string; verifier?: string; sentVerifier?: string } = {}) {
-  const verifier = options.verifier ?? randomBytes(32).toString("base64url");
-  const params = { client_id: web.clientId, response_type: "code", redirect_uri: CALLBACK, scope: options.scope ?? `openid email ${READ} ${WRITE}`, state: "s-123", nonce: "n-456", code_challenge: pkceChallenge(verifier), code_challenge_method: "S256" };
-  const form = await fetch(authorizeUrl(params));
-  const html = await form.text();
-  const login = await fetch(`${gateway.url}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ ...params, username: options.username ?? "carol", password: options.password ?? "correct horse battery" }),
-  });
-  const location = login.headers.get("location");
-  const code = location ? new URL(location).searchParams.get("code") : null;
-  const exchange = (verifierToSend = options.sentVerifier ?? verifier) =>
-    fetch(`${gateway.url}/oauth2/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "authorization_code", client_id: web.clientId, code: code ?? "", redirect_uri: CALLBACK, code_verifier: verifierToSend }),
-    });
-  return { form, html, login, location, code, exchange };
+/** The whole code flow as a browser and an app do it, as carol with read and write unless told otherwise. */
+function signIn(options: CodeFlowOptions = {}) {
+  return codeFlow(gateway.url, web.clientId, { username: "carol", password: "correct horse battery", scope: `openid email ${READ} ${WRITE}`, ...options });
 }
 
 describe("local hosted UI: the authorization code flow with PKCE", () => {

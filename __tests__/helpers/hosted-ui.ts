@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+import { pkceChallenge } from "../../local/hosted-ui";
+
+export const CALLBACK = "http://localhost:5173/callback";
+
+export interface CodeFlowOptions {
+  readonly username?: string;
+  readonly password?: string;
+  readonly scope?: string;
+  readonly verifier?: string;
+  readonly sentVerifier?: string;
+}
+
+/** The whole code flow as a browser and an app do it: sign-in form, redirect with the code, code exchange. */
+export async function codeFlow(base: string, clientId: string, options: CodeFlowOptions & { username: string; password: string; scope: string }) {
+  const verifier = options.verifier ?? randomBytes(32).toString("base64url");
+  const params = { client_id: clientId, response_type: "code", redirect_uri: CALLBACK, scope: options.scope, state: "s-123", nonce: "n-456", code_challenge: pkceChallenge(verifier), code_challenge_method: "S256" };
+  const form = await fetch(`${base}/oauth2/authorize?${new URLSearchParams(params)}`);
+  const html = await form.text();
+  const login = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ ...params, username: options.username, password: options.password }),
+  });
+  const location = login.headers.get("location");
+  const code = location ? new URL(location).searchParams.get("code") : null;
+  const exchange = (verifierToSend = options.sentVerifier ?? verifier) =>
+    fetch(`${base}/oauth2/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "authorization_code", client_id: clientId, code: code ?? "", redirect_uri: CALLBACK, code_verifier: verifierToSend }),
+    });
+  return { form, html, login, location, code, exchange };
+}
+
