@@ -10,7 +10,8 @@ export interface RecipeEdit {
 
 /**
  * The README's recipe "add a scope and a route that requires it", as edits: a `notes.share` scope
- * the web client may ask for, and `POST /notes/{id}/share` with its own handler.
+ * the web client may ask for and the editors group grants, and `POST /notes/{id}/share` with its
+ * own handler.
  */
 export const addScopeAndRoute: readonly RecipeEdit[] = [
   {
@@ -22,6 +23,11 @@ export const addScopeAndRoute: readonly RecipeEdit[] = [
     file: "stacks/auth/clients.ts",
     find: `scopes: ["openid", "email", "notes.read", "notes.write"],`,
     replace: `scopes: ["openid", "email", "notes.read", "notes.write", "notes.share"],`,
+  },
+  {
+    file: "stacks/auth/groups.ts",
+    find: `scopes: ["notes.read", "notes.write"], precedence: 10 },`,
+    replace: `scopes: ["notes.read", "notes.write", "notes.share"], precedence: 10 },`,
   },
   {
     file: "stacks/api/routes.ts",

@@ -2,6 +2,7 @@ import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { notesScopes } from "../../stacks/auth/clients";
 import { notesScopeGrants } from "../../stacks/auth/groups";
 import { readScopeGrantEnvironment } from "../../functions/triggers/scope-grants";
 import { configsOf, findResource, referenceTo, synthNotesStack } from "../helpers/stacks";
@@ -53,9 +54,9 @@ describe("scope grants: groups and the pre-token-generation trigger", () => {
     const mapping = readScopeGrantEnvironment(trigger.environment.variables);
     expect(mapping).toEqual({
       scopePrefix: "https://notes.example.com/",
-      managedScopes: ["notes.read", "notes.write"],
-      groupScopes: { readers: ["notes.read"], editors: ["notes.read", "notes.write"] },
-      scopesWithoutGroup: [],
+      managedScopes: notesScopes.map((scope) => scope.name),
+      groupScopes: Object.fromEntries(notesScopeGrants.groups.map((group) => [group.name, group.scopes])),
+      scopesWithoutGroup: notesScopeGrants.withoutGroup,
     });
   });
 

@@ -115,8 +115,8 @@ const badInputs: Array<[string, GuardInput, string, string, string, string]> = [
   ],
   [
     "no group grants a route's scope and no machine client may have it",
-    withGrants({ groups: [{ name: "readers", description: "Read", scopes: ["notes.read"] }] }),
-    "route POST /notes",
+    withGrants({ groups: notesScopeGrants.groups.map((group) => ({ ...group, scopes: group.scopes.filter((scope) => scope !== "notes.write") })) }),
+    "route DELETE /notes/{id}",
     "scopes",
     '["notes.write"]',
     "nobody can call the route",

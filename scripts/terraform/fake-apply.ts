@@ -58,6 +58,8 @@ function fakeComputed(address: string, attribute: string, type: Json, region: st
   }
   const [resourceType, name] = address.split(".") as [string, string];
   const seed = `${address}#${generation}`;
+  // A user pool id is `<region>_<alphanumerics>`; resources that name the pool validate it.
+  if (attribute === "id" && resourceType === "aws_cognito_user_pool") return `${region}_F${shortHash(seed, 8)}`;
   if (attribute === "id") return `f${shortHash(seed, 9)}`;
   if (attribute.endsWith("arn")) {
     const service = resourceType.replace(/^aws_/, "").split("_")[0];
