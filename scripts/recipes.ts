@@ -37,6 +37,17 @@ export const addScopeAndRoute: readonly RecipeEdit[] = [
       `  { method: "POST", path: "/notes/{id}/share", handler: "notes/share", scopes: ["notes.share"], tableActions: ["dynamodb:GetItem"] },\n`,
   },
   {
+    file: "functions/contracts.ts",
+    find: `  "notes/delete": {`,
+    replace: `  "notes/share": {
+    summary: "Share a note",
+    pathParameters: noteId,
+    success: { status: 200, description: "The note is shared.", schema: v.strictObject({ id: Uuid, shared: v.literal(true) }) },
+    errors: { 403: "a machine token, or a token without the route's scope", 404: "no such note of the caller's" },
+  },
+  "notes/delete": {`,
+  },
+  {
     file: "functions/notes/share.ts",
     replace: `import { scopedHandler } from "../shared/handler";
 import { errorResponse, json, pathParam } from "../shared/http";

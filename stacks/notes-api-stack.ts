@@ -12,6 +12,9 @@ import { NODE_TARGET, NodeFunction } from "./functions/node-function";
 import { checkAuthConfig } from "./guard/auth-guard";
 import { GuardError } from "./guard/guard-error";
 import { AuthMatrixFiles } from "./matrix/auth-matrix-files";
+import { buildOpenApi, OPENAPI_FILE } from "./openapi/openapi";
+import { StackFiles } from "./stack-files";
+import { version } from "../package.json";
 import { buildAuthMatrix } from "./matrix/auth-matrix";
 import { CheckedStack } from "./policy/checked-stack";
 import { NotesDataStack } from "./notes-data-stack";
@@ -103,6 +106,23 @@ export class NotesApiStack extends CheckedStack {
     });
 
     this.outputs();
+    new StackFiles(this, "openapi", () => ({
+      [OPENAPI_FILE]:
+        JSON.stringify(
+          buildOpenApi({
+            stack: config.name,
+            version,
+            region: config.region,
+            stageName: config.api.stageName,
+            resourceServerIdentifier: config.auth.resourceServerIdentifier,
+            domainPrefix: config.auth.domainPrefix,
+            routes,
+            scopes,
+          }),
+          null,
+          2,
+        ) + "\n",
+    }));
     new AuthMatrixFiles(this, "auth-matrix", () =>
       buildAuthMatrix({
         stack: config.name,

@@ -121,6 +121,7 @@ const badInputs: Array<[string, GuardInput, string, string, string, string]> = [
     '["notes.write"]',
     "nobody can call the route",
   ],
+  ["a handler has no contract for the OpenAPI document", { ...base, contracts: {} }, "route GET /me", "handler", '"me"', "no contract in functions/contracts.ts"],
   ["a handler makes a role name too long", withRoute("/me", "GET", { handler: "profile/".repeat(6) + "me" }), "route GET /me", "handler", "profile/profile", "IAM allows 64"],
 ];
 

@@ -8,9 +8,11 @@ export const BODY_MAX = 10_000;
 export const LIMIT_DEFAULT = 20;
 export const LIMIT_MAX = 100;
 
-const Uuid = v.pipe(v.string(), v.uuid());
+/** A note id, and a user's `sub`: a UUID. */
+export const Uuid = v.pipe(v.string(), v.uuid());
 
-const NoteInput = v.strictObject(
+/** The body of POST /notes and PUT /notes/{id}. */
+export const NoteInput = v.strictObject(
   {
     title: v.pipe(
       v.string("title must be a string"),
@@ -28,14 +30,19 @@ const NoteInput = v.strictObject(
 
 export type NoteInput = v.InferOutput<typeof NoteInput>;
 
-const Limit = v.pipe(
+/** `?limit=`: a whole number from 1 to LIMIT_MAX, as query text. */
+export const Limit = v.pipe(
   v.string(),
   v.regex(/^\d{1,3}$/),
   v.transform(Number),
+  v.number(),
+  v.integer(),
   v.minValue(1),
   v.maxValue(LIMIT_MAX),
 );
 
+/** `?cursor=`: the `nextCursor` of the previous page, base64url text. */
+export const CursorText = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/));
 const Cursor = v.object({ id: Uuid });
 
 function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
@@ -86,7 +93,7 @@ export function parseCursor(event: APIGatewayProxyEvent): string | undefined {
   const raw = queryParam(event, "cursor");
   if (raw === undefined) return undefined;
   try {
-    const result = v.safeParse(Cursor, JSON.parse(Buffer.from(raw, "base64url").toString("utf8")));
+    const result = v.safeParse(Cursor, JSON.parse(Buffer.from(v.parse(CursorText, raw), "base64url").toString("utf8")));
     if (result.success) return result.output.id;
   } catch {
     // falls through to the 400 below

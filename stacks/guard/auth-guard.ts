@@ -7,6 +7,7 @@ import { groupConstructId } from "../auth/cognito-auth";
 import { usesScopeGrants, scopeGrantMapping, type ScopeGrants } from "../auth/groups";
 import type { EnvironmentConfig } from "../config";
 import { scopeGrantEnvironment } from "../../functions/triggers/scope-grants";
+import { HANDLER_CONTRACTS, type HandlerContract } from "../../functions/contracts";
 import { FUNCTIONS_DIR } from "../paths";
 import { REASON_MIN_LENGTH } from "../suppressions";
 import { accountIdProblem, bucketNameProblem, namePartProblem, regionProblem } from "./aws-names";
@@ -20,6 +21,8 @@ export interface GuardInput {
   readonly clients: readonly AppClientDefinition[];
   /** @default - no groups: scopes are per client */
   readonly scopeGrants?: ScopeGrants;
+  /** @default HANDLER_CONTRACTS */
+  readonly contracts?: Readonly<Record<string, HandlerContract>>;
 }
 
 const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -55,7 +58,7 @@ function checkReason(report: Report, at: string, field: string, reason: string):
   }
 }
 
-function checkRoutes({ routes, scopes, clients }: GuardInput, report: Report): void {
+function checkRoutes({ routes, scopes, clients, contracts = HANDLER_CONTRACTS }: GuardInput, report: Report): void {
   const defined = new Set(scopes.map((scope) => scope.name));
   const obtainable = new Set(clients.flatMap((client) => client.scopes.filter((scope) => !isStandardScope(scope))));
   const seen = new Map<string, Route>();
@@ -77,6 +80,8 @@ function checkRoutes({ routes, scopes, clients }: GuardInput, report: Report): v
     handlers.set(route.handler, route);
     if (!fs.existsSync(path.join(FUNCTIONS_DIR, `${route.handler}.ts`))) {
       report(at, "handler", route.handler, `no file functions/${route.handler}.ts`);
+    } else if (!Object.hasOwn(contracts, route.handler)) {
+      report(at, "handler", route.handler, "no contract in functions/contracts.ts: the OpenAPI document needs the handler's summary, inputs and answers");
     }
 
     const routeScopes = route.scopes ?? [];

@@ -1,0 +1,175 @@
+import { toJsonSchema, toJsonSchemaDefs, type ConversionConfig } from "@valibot/to-json-schema";
+import type { GenericSchema } from "valibot";
+import { HANDLER_CONTRACTS, NAMED_SCHEMAS, type HandlerContract } from "../../functions/contracts";
+import { pathParameters } from "../api/route-paths";
+import type { Route } from "../api/routes";
+import type { ScopeDefinition } from "../auth/clients";
+
+export const OPENAPI_FILE = "openapi.json";
+
+/**
+ * Rules the handlers check that JSON Schema cannot express: dropped from the document on purpose
+ * (every other unsupported valibot feature fails synth). The contract tests list the bad inputs
+ * only these rules catch.
+ */
+export const INEXPRESSIBLE_ACTIONS = ["check"] as const;
+
+export interface OpenApiInput {
+  readonly stack: string;
+  readonly version: string;
+  readonly region: string;
+  readonly stageName: string;
+  readonly resourceServerIdentifier: string;
+  /** The hosted UI's domain prefix: the OAuth endpoints are `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly domainPrefix: string;
+  readonly routes: readonly Route[];
+  readonly scopes: readonly ScopeDefinition[];
+  /** @default HANDLER_CONTRACTS */
+  readonly contracts?: Readonly<Record<string, HandlerContract>>;
+}
+
+type Json = Record<string, unknown>;
+
+const SCHEMA_REF = "#/components/schemas/";
+const conversion = (typeMode: "input" | "output"): ConversionConfig => ({
+  target: "draft-2020-12",
+  typeMode,
+  errorMode: "throw",
+  ignoreActions: [...INEXPRESSIBLE_ACTIONS],
+  definitions: NAMED_SCHEMAS,
+  overrideRef: ({ referenceId }) => `${SCHEMA_REF}${referenceId}`,
+});
+
+/** A JSON Schema for one valibot schema: a `$ref` when it is a named one. */
+function jsonSchema(schema: GenericSchema, typeMode: "input" | "output"): Json {
+  const { $schema: _dialect, $defs: _definitions, ...converted } = toJsonSchema(schema, conversion(typeMode)) as Json;
+  return converted;
+}
+
+/** Request bodies are described as the handler accepts them (a defaulted field is optional), the rest as sent. */
+const REQUEST_SCHEMAS = new Set(Object.values(HANDLER_CONTRACTS).flatMap((contract) => (contract.body ? [contract.body] : [])));
+
+function namedSchemas(): Json {
+  const { definitions: _all, ...config } = conversion("output");
+  const defs = (typeMode: "input" | "output") => toJsonSchemaDefs(NAMED_SCHEMAS, { ...config, typeMode }) as Record<string, Json>;
+  const [input, output] = [defs("input"), defs("output")];
+  return Object.fromEntries(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [name, (REQUEST_SCHEMAS.has(schema) ? input : output)[name]]));
+}
+
+/** `notes/list` gives `notesList`. */
+export function operationId(handler: string): string {
+  return handler.replace(/[^A-Za-z0-9]+(.)/g, (_, next: string) => next.toUpperCase());
+}
+
+const errorContent = { "application/json": { schema: { $ref: `${SCHEMA_REF}Error` } } };
+const errorResponse = (description: string, headers?: Json): Json => ({ description, ...(headers ? { headers } : {}), content: errorContent });
+
+function operation(route: Route, contract: HandlerContract, full: (scope: string) => string): Json {
+  const parameters = [
+    ...pathParameters(route.path).map((name) => ({
+      name,
+      in: "path",
+      required: true,
+      description: contract.pathParameters?.[name]?.description ?? name,
+      schema: contract.pathParameters?.[name] ? jsonSchema(contract.pathParameters[name]!.schema, "input") : { type: "string" },
+    })),
+    ...Object.entries(contract.query ?? {}).map(([name, query]) => ({ name, in: "query", required: false, description: query.description, schema: jsonSchema(query.schema, "output") })),
+  ];
+  const responses: Json = {
+    [contract.success.status]: {
+      description: contract.success.description,
+      ...(contract.success.schema ? { content: { "application/json": { schema: jsonSchema(contract.success.schema, "output") } } } : {}),
+    },
+  };
+  for (const [status, why] of Object.entries(contract.errors)) responses[status] = errorResponse(`The handler refuses: ${why}.`);
+  let security: Json[];
+  let tokenUse: "access" | "id" | "none";
+  let description = contract.description ?? "";
+  if (route.public !== undefined) {
+    security = [];
+    tokenUse = "none";
+    description = [description, `Public, no token: ${route.public}.`].filter(Boolean).join(" ");
+  } else if (route.acceptIdToken !== undefined) {
+    security = [{ cognitoIdToken: [] }];
+    tokenUse = "id";
+    description = [description, `Takes a Cognito **ID token**, not an access token (opted in: ${route.acceptIdToken}).`].filter(Boolean).join(" ");
+    responses["401"] = { $ref: "#/components/responses/Unauthorized" };
+  } else {
+    // One requirement per scope: API Gateway accepts a token holding any of them.
+    security = (route.scopes ?? []).map((scope) => ({ cognito: [full(scope)] }));
+    tokenUse = "access";
+    description = [description, `Needs an access token holding ${(route.scopes ?? []).map((scope) => `\`${full(scope)}\``).join(" or ")}.`].filter(Boolean).join(" ");
+    responses["401"] = { $ref: "#/components/responses/Unauthorized" };
+  }
+  if (tokenUse !== "none") responses["429"] = { $ref: "#/components/responses/TooManyRequests" };
+  responses["500"] = { $ref: "#/components/responses/InternalError" };
+  return {
+    operationId: operationId(route.handler),
+    summary: contract.summary,
+    description,
+    ...(parameters.length ? { parameters } : {}),
+    ...(contract.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(contract.body, "input") } } } } : {}),
+    responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b))),
+    security,
+    "x-token-use": tokenUse,
+    "x-handler": `functions/${route.handler}.ts`,
+  };
+}
+
+/**
+ * The API's OpenAPI 3.1 document, from the route table, the resource server's scopes and the
+ * handlers' valibot schemas: nothing in it is written by hand.
+ */
+export function buildOpenApi(input: OpenApiInput): Json {
+  const contracts = input.contracts ?? HANDLER_CONTRACTS;
+  const full = (scope: string) => `${input.resourceServerIdentifier}/${scope}`;
+  const hostedUi = `https://${input.domainPrefix}.auth.${input.region}.amazoncognito.com`;
+  const scopes = Object.fromEntries(input.scopes.map((scope) => [full(scope.name), scope.description]));
+  const paths: Record<string, Json> = {};
+  for (const route of input.routes) {
+    const contract = contracts[route.handler];
+    if (!contract) throw new Error(`route ${route.method} ${route.path}: handler '${route.handler}' has no contract in functions/contracts.ts`);
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, contract, full);
+  }
+  const sortedPaths = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: `Notes API (${input.stack})`,
+      version: input.version,
+      description:
+        "Generated by synth from the route table, the resource server's scopes and the handlers' schemas; do not edit. " +
+        "Scoped operations take Cognito **access tokens** (an ID token gets 401); any one of an operation's scopes is enough.",
+    },
+    servers: [
+      {
+        url: `https://{restApiId}.execute-api.${input.region}.amazonaws.com/${input.stageName}`,
+        variables: { restApiId: { default: "restApiId", description: "The id in the API stack's api_url output." } },
+      },
+    ],
+    paths: sortedPaths,
+    components: {
+      schemas: namedSchemas(),
+      responses: {
+        Unauthorized: errorResponse("API Gateway's authorizer refused the token: missing, expired, an ID token where an access token is needed, or none of the operation's scopes.", {
+          "WWW-Authenticate": { description: "`Bearer`, as the stack's gateway response sets it.", schema: { type: "string" } },
+        }),
+        TooManyRequests: errorResponse("Throttled by the stage's rate or burst limit."),
+        InternalError: errorResponse("The handler failed; its log has the details."),
+      },
+      securitySchemes: {
+        cognito: {
+          type: "oauth2",
+          description: `The Cognito user pool's hosted UI. Users sign in with the authorization code flow and PKCE (S256); machines use client credentials. Scopes belong to the resource server \`${input.resourceServerIdentifier}\`.`,
+          flows: {
+            authorizationCode: { authorizationUrl: `${hostedUi}/oauth2/authorize`, tokenUrl: `${hostedUi}/oauth2/token`, refreshUrl: `${hostedUi}/oauth2/token`, scopes },
+            clientCredentials: { tokenUrl: `${hostedUi}/oauth2/token`, scopes },
+          },
+        },
+        ...(input.routes.some((route) => route.acceptIdToken !== undefined)
+          ? { cognitoIdToken: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "A Cognito ID token, for the operations that opted into ID tokens." } }
+          : {}),
+      },
+    },
+  };
+}
