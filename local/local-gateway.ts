@@ -30,6 +30,18 @@ export interface LocalGatewayOptions {
   readonly fresh?: boolean;
   /** One line per request. @default console.log */
   readonly log?: (line: string) => void;
+  /** Sees every answer the API gives (the contract tests check them against the OpenAPI document). @default - none */
+  readonly observe?: (exchange: ApiExchange) => void;
+}
+
+/** One request to the API (not the hosted UI) and its answer. */
+export interface ApiExchange {
+  readonly method: string;
+  /** The route's resource path (`/notes/{id}`); undefined when no route matched. */
+  readonly resourcePath?: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }
 
 export interface LocalClientCredentials extends LocalClient {
@@ -240,6 +252,25 @@ export class LocalGateway {
     return outcome;
   };
 
+  /**
+   * The stack's OpenAPI document as synth wrote it, pointed at this server: the stage's URL, and
+   * the local hosted UI's authorize and token endpoints.
+   */
+  openApiDocument(): string {
+    const document = JSON.parse(fs.readFileSync(this.model.openApiFile, "utf8")) as {
+      servers?: unknown;
+      components?: { securitySchemes?: Record<string, { flows?: Record<string, Record<string, unknown>> }> };
+    };
+    document.servers = [{ url: this.apiUrl, description: `npm run dev: stack ${this.model.stack}` }];
+    for (const scheme of Object.values(document.components?.securitySchemes ?? {})) {
+      for (const flow of Object.values(scheme.flows ?? {})) {
+        if ("authorizationUrl" in flow) flow.authorizationUrl = `${this.url}/oauth2/authorize`;
+        for (const field of ["tokenUrl", "refreshUrl"]) if (field in flow) flow[field] = `${this.url}/oauth2/token`;
+      }
+    }
+    return JSON.stringify(document, null, 2) + "\n";
+  }
+
   /** Client ids derived from the names; secrets made once and kept in the data folder. */
   private loadClients(): LocalClientCredentials[] {
     const { dataDir } = this.options;
@@ -287,13 +318,19 @@ export class LocalGateway {
     const hosted = await this.hostedUi!.handle({ method, url, authorization: header(request, "authorization"), body, origin: header(request, "origin") });
     if (hosted) return send(hosted.status, hosted.headers, hosted.body, hosted.note);
 
+    if (method === "GET" && url.pathname === "/openapi.json") return send(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" }, this.openApiDocument(), "openapi");
+
     const stagePrefix = `/${this.model.stageName}`;
     const resourcePath = url.pathname.startsWith(`${stagePrefix}/`) ? url.pathname.slice(stagePrefix.length) : undefined;
     const candidates = resourcePath === undefined ? [] : this.routes.filter((route) => route.pattern.test(resourcePath));
     const route = candidates.find((candidate) => candidate.method.httpMethod === method);
+    const answer = (status: number, headers: Record<string, string>, text: string, note: string) => {
+      this.options.observe?.({ method, resourcePath: route?.method.resourcePath, status, headers, body: text });
+      send(status, headers, text, note);
+    };
     if (!route) {
       const error = this.gatewayResponse("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", request);
-      return send(error.status, error.headers, error.body, "no such resource or method");
+      return answer(error.status, error.headers, error.body, "no such resource or method");
     }
 
     if (route.method.integration.type === "MOCK") {
@@ -301,7 +338,7 @@ export class LocalGateway {
       const headers = { ...mock.headers };
       const origin = header(request, "origin");
       if (origin && mock.echoedOrigins.includes(origin)) headers["Access-Control-Allow-Origin"] = origin;
-      return send(mock.statusCode, headers, "", "mock");
+      return answer(mock.statusCode, headers, "", "mock");
     }
 
     let decision: AuthorizerDecision | undefined;
@@ -309,7 +346,7 @@ export class LocalGateway {
       decision = await this.authorizer!.authorize(header(request, "authorization"), route.method.scopes);
       if (!decision.allow) {
         const error = this.gatewayResponse("UNAUTHORIZED", 401, "Unauthorized", request);
-        return send(error.status, error.headers, error.body, `authorizer=deny (${decision.reason})`);
+        return answer(error.status, error.headers, error.body, `authorizer=deny (${decision.reason})`);
       }
     }
 
@@ -317,7 +354,7 @@ export class LocalGateway {
     const decoded = route.parameters.map((_, index) => decodePathParameter(match[index + 1]!));
     if (decoded.some((value) => value === undefined)) {
       const error = this.gatewayResponse("BAD_REQUEST_PARAMETERS", 400, "Bad Request", request);
-      return send(error.status, error.headers, error.body, "malformed percent-encoding in the path");
+      return answer(error.status, error.headers, error.body, "malformed percent-encoding in the path");
     }
     const pathParameters = Object.fromEntries(route.parameters.map((name, index) => [name, decoded[index]!]));
     const multiValueHeaders: Record<string, string[]> = {};
@@ -346,12 +383,12 @@ export class LocalGateway {
     if (!outcome.ok || !result || typeof result.statusCode !== "number") {
       const error = this.gatewayResponse("DEFAULT_5XX", 502, "Internal server error", request);
       const why = outcome.ok ? "malformed Lambda proxy response" : outcome.detail.split("\n")[0];
-      return send(error.status, error.headers, error.body, `${note} function=${outcome.ok ? "bad response" : outcome.reason} (${why})`);
+      return answer(error.status, error.headers, error.body, `${note} function=${outcome.ok ? "bad response" : outcome.reason} (${why})`);
     }
     const headers: Record<string, string> = { ...result.headers };
     for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.join(", ");
     const text = result.isBase64Encoded && result.body ? Buffer.from(result.body, "base64").toString("utf8") : (result.body ?? "");
-    return send(result.statusCode, headers, text, note);
+    return answer(result.statusCode, headers, text, note);
   }
 
   /** One of the stack's gateway responses, or the DEFAULT_4XX/5XX one, rendered for this request. */

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { resolveLiterals, resourcesOf, type TerraformJson } from "./terraform-config";
 import { functionEnvironment } from "./function-env";
+import { OPENAPI_FILE } from "../stacks/paths";
 
 /** One method of the REST API as the synthesized Terraform declares it. */
 export interface LocalMethod {
@@ -74,6 +75,8 @@ export interface StackModel {
   readonly tables: readonly string[];
   /** The user pool's groups, lowest precedence first. */
   readonly groups: readonly LocalGroup[];
+  /** The stack's OpenAPI document, as synth wrote it. */
+  readonly openApiFile: string;
   /** The user pool's pre-token-generation trigger, when it has one. */
   readonly preTokenGeneration?: { readonly functionName: string; readonly version: string };
 }
@@ -216,6 +219,7 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
     clients,
     tables: resourcesOf(tf, "aws_dynamodb_table").map(({ config }) => String(config.name)),
     groups,
+    openApiFile: path.join(stackFolder, OPENAPI_FILE),
     ...(trigger?.type === "aws_lambda_function" && functionNames.has(trigger.name)
       ? { preTokenGeneration: { functionName: functionNames.get(trigger.name)!, version: String(preToken?.lambda_version ?? "V1_0") } }
       : {}),

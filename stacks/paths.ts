@@ -4,3 +4,5 @@ import * as path from "node:path";
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, "functions");
 export const BUILD_DIR = path.join(PROJECT_ROOT, ".build", "lambda");
+/** The OpenAPI document synth writes next to each API stack's Terraform. */
+export const OPENAPI_FILE = "openapi.json";

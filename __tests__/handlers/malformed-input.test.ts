@@ -4,6 +4,7 @@ import { apiEvent, tokenClaims } from "../../local/api-event";
 import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { notesRoutes } from "../../stacks/api/routes";
 import type { ApiHandler } from "../../functions/shared/handler";
+import { BAD_BODIES as bodies, BAD_IDS as ids, BAD_QUERIES as queries } from "../helpers/bad-inputs";
 import { loadRouteHandler } from "../helpers/handlers";
 import { synthNotesStack } from "../helpers/stacks";
 
@@ -23,38 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dynamo.close();
 });
-
-const bodies: Array<string | null> = [
-  null,
-  "",
-  " ",
-  "{",
-  "null",
-  "true",
-  "42",
-  '"a string"',
-  "[]",
-  "{}",
-  '{"title":null}',
-  '{"title":{"nested":true}}',
-  '{"title":"' + "x".repeat(100_000) + '"}',
-  '{"title":"\\u0000\\ud800"}',
-  '{"__proto__":{"polluted":true},"title":"t"}',
-  '{"constructor":{"prototype":{}},"title":"t"}',
-  '{"title":"t","body":' + "[".repeat(5000) + "]".repeat(5000) + "}",
-  Buffer.from([0xff, 0xfe, 0x00]).toString("latin1"),
-];
-const ids = ["", "%", "..", "x".repeat(3000), "{id}", randomUUID().toUpperCase(), "00000000-0000-0000-0000-000000000000"];
-const queries: Array<Record<string, string>> = [
-  { limit: "" },
-  { limit: "1e3" },
-  { limit: "9".repeat(400) },
-  { cursor: "" },
-  { cursor: "%%%" },
-  { cursor: Buffer.from('{"id":' + "1".repeat(500) + "}").toString("base64url") },
-  { owner: "" },
-  { owner: "x".repeat(5000) },
-];
 
 function events(): APIGatewayProxyEvent[] {
   const claims = tokenClaims({ sub: randomUUID(), username: "fuzz", clientId: "webclient", scopes: [READ, WRITE] });

@@ -6,6 +6,7 @@ import { escapeForLog, localClientId, LocalGateway, MAX_BODY_BYTES, MAX_REQUEST_
 import { LocalIssuer, localSub } from "../../local/local-issuer";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
 import { PROJECT_ROOT } from "../../stacks/paths";
+import { ContractChecker } from "../helpers/contract";
 
 const READ = "https://notes.example.com/notes.read";
 const WRITE = "https://notes.example.com/notes.write";
@@ -14,11 +15,13 @@ const dataDir = path.join(LOCAL_DATA_DIR, `test-${process.pid}`);
 const lines: string[] = [];
 let gateway: LocalGateway;
 let api: string;
+let contract: ContractChecker;
 const webClientId = localClientId("dev", "notes-dev-web");
 
 beforeAll(async () => {
   const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "local-gateway-")));
-  gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: (line) => lines.push(line) });
+  contract = new ContractChecker(model.openApiFile);
+  gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: (line) => lines.push(line), observe: (exchange) => contract.check(exchange) });
   await gateway.start();
   api = gateway.apiUrl;
 });
@@ -254,5 +257,23 @@ describe("npm run smoke -- --local", () => {
     const result = spawnSync("npm", ["run", "-s", "smoke", "--", "--local"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 120_000 });
     expect(result.stdout).toContain("6 passed, 0 failed");
     expect(result.status).toBe(0);
+  });
+});
+
+describe("contract: every answer of this file's requests matches the OpenAPI document", () => {
+  // The last block of the file: by now every other test's requests went through the checker.
+  test("every answer so far, from the handlers and from the gateway, matches its operation and status", () => {
+    expect(contract.failures).toEqual([]);
+    // Successes and errors, from handlers and from the gateway, were all checked.
+    const statuses = new Set([...contract.checked.keys()].map((label) => label.split(" ").at(-1)));
+    expect([...statuses].sort()).toEqual(expect.arrayContaining(["200", "201", "204", "400", "401", "403", "404"]));
+  });
+  test("the document is the stack's, served with the local issuer's URLs", async () => {
+    const served = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as { servers: Array<{ url: string }>; components: { securitySchemes: { cognito: { flows: { authorizationCode: { authorizationUrl: string; tokenUrl: string }; clientCredentials: { tokenUrl: string } } } } } };
+    expect(served.servers).toEqual([expect.objectContaining({ url: gateway.apiUrl })]);
+    const { flows } = served.components.securitySchemes.cognito;
+    expect(flows.authorizationCode.authorizationUrl).toBe(`${gateway.url}/oauth2/authorize`);
+    expect(flows.authorizationCode.tokenUrl).toBe(`${gateway.url}/oauth2/token`);
+    expect(flows.clientCredentials.tokenUrl).toBe(`${gateway.url}/oauth2/token`);
   });
 });

@@ -6,6 +6,7 @@ import { LocalGateway } from "../../local/local-gateway";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
 import { LocalUsers } from "../../local/local-users";
 import { demoUserGroups, runPreTokenTriggerOnce, SDK_SIGN_IN_SCOPES } from "../../local/pre-token-trigger";
+import { ContractChecker } from "../helpers/contract";
 import { codeFlow } from "../helpers/hosted-ui";
 
 const READ = "https://notes.example.com/notes.read";
@@ -15,10 +16,12 @@ const dataDir = path.join(LOCAL_DATA_DIR, `scope-grants-test-${process.pid}`);
 let gateway: LocalGateway;
 let web: { clientId: string };
 let users: LocalUsers;
+let contract: ContractChecker;
 
 beforeAll(async () => {
   const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "scope-grants-")));
-  gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
+  contract = new ContractChecker(model.openApiFile);
+  gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined, observe: (exchange) => contract.check(exchange) });
   await gateway.start();
   users = LocalUsers.forStack(dataDir, "dev");
   users.add("rita", PASSWORD, { groups: ["readers"] });
@@ -28,6 +31,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Every answer these tests received matches the OpenAPI document.
+  expect(contract.failures).toEqual([]);
   await gateway.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

@@ -5,7 +5,7 @@ import { pathParameters } from "../api/route-paths";
 import type { Route } from "../api/routes";
 import type { ScopeDefinition } from "../auth/clients";
 
-export const OPENAPI_FILE = "openapi.json";
+export { OPENAPI_FILE } from "../paths";
 
 /**
  * Rules the handlers check that JSON Schema cannot express: dropped from the document on purpose

@@ -1,0 +1,114 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { validate } from "@readme/openapi-parser";
+import { environments } from "../../environments";
+import { HANDLER_CONTRACTS } from "../../functions/contracts";
+import { readEnvironmentConfig, resolveLiterals, resourcesOf } from "../../local/terraform-config";
+import { readStackModel } from "../../local/stack-model";
+import { synthesizeProject } from "../../local/synth";
+import { notesRoutes } from "../../stacks/api/routes";
+import { notesScopes } from "../../stacks/auth/clients";
+import { buildOpenApi, OPENAPI_FILE, operationId } from "../../stacks/openapi/openapi";
+
+type Json = Record<string, any>;
+const METHODS = ["get", "put", "post", "delete", "patch"];
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "openapi-"));
+const stacks = Object.keys(environments);
+const documentOf = (stack: string): Json => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, OPENAPI_FILE), "utf8"));
+/** Every operation of a document as `METHOD /path`. */
+const operations = (document: Json) =>
+  Object.entries(document.paths as Record<string, Json>).flatMap(([route, item]) => METHODS.filter((method) => item[method]).map((method) => ({ key: `${method.toUpperCase()} ${route}`, operation: item[method] as Json })));
+/** The scopes an operation accepts: one security requirement per scope (API Gateway ORs them). */
+const scopesOf = (operation: Json) => (operation.security as Array<Record<string, string[]>>).flatMap((requirement) => Object.values(requirement).flat()).sort();
+
+beforeAll(() => {
+  synthesizeProject({ outdir, log: () => undefined });
+});
+afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+describe.each(stacks)("the OpenAPI document of stack %s", (stack) => {
+  test("passes a real OpenAPI 3.1 validator, without warnings", async () => {
+    const result = await validate(documentOf(stack) as Parameters<typeof validate>[0]);
+    expect(result).toMatchObject({ valid: true, warnings: [], specification: "OpenAPI" });
+    expect(documentOf(stack).openapi).toBe("3.1.0");
+  });
+
+  test("has one operation per method of the Terraform (CORS preflights aside, which API Gateway answers itself), with the method's scopes", () => {
+    const terraform = readEnvironmentConfig(outdir, stack);
+    const methods = readStackModel(terraform, stack, path.join(outdir, "stacks", stack)).methods.filter((method) => method.httpMethod !== "OPTIONS");
+    const documented = new Map(operations(documentOf(stack)).map(({ key, operation }) => [key, operation]));
+    expect([...documented.keys()].sort()).toEqual(methods.map((method) => `${method.httpMethod} ${method.resourcePath}`).sort());
+    for (const method of methods) {
+      const operation = documented.get(`${method.httpMethod} ${method.resourcePath}`)!;
+      expect(scopesOf(operation)).toEqual([...method.scopes].sort());
+      // A method without an authorizer is public: no security at all.
+      if (method.authorization === "NONE") expect(operation.security).toEqual([]);
+      expect(operation["x-token-use"]).toBe(method.authorization === "NONE" ? "none" : method.scopes.length ? "access" : "id");
+    }
+  });
+
+  test("its OAuth flows are the stack's hosted UI endpoints, with the resource server's scopes and descriptions", () => {
+    const terraform = readEnvironmentConfig(outdir, stack);
+    const output = (name: string) => resolveLiterals(terraform, String(terraform.output![name]!.value));
+    const { flows } = documentOf(stack).components.securitySchemes.cognito;
+    expect(flows.authorizationCode.authorizationUrl).toBe(output("authorize_endpoint"));
+    expect(flows.authorizationCode.tokenUrl).toBe(output("token_endpoint"));
+    expect(flows.clientCredentials.tokenUrl).toBe(output("token_endpoint"));
+    const server = resourcesOf(terraform, "aws_cognito_resource_server")[0]!.config as { identifier: string; scope: Array<{ scope_name: string; scope_description: string }> };
+    const expected = Object.fromEntries(server.scope.map((scope) => [`${server.identifier}/${scope.scope_name}`, scope.scope_description]));
+    expect(flows.authorizationCode.scopes).toEqual(expected);
+    expect(flows.clientCredentials.scopes).toEqual(expected);
+  });
+
+  test("each operation is named after its handler, and every scoped one documents the gateway's 401 with WWW-Authenticate", () => {
+    const document = documentOf(stack);
+    for (const route of notesRoutes) {
+      const operation = document.paths[route.path][route.method.toLowerCase()];
+      expect(operation.operationId).toBe(operationId(route.handler));
+      expect(operation["x-handler"]).toBe(`functions/${route.handler}.ts`);
+      if (route.public === undefined) expect(operation.responses["401"]).toEqual({ $ref: "#/components/responses/Unauthorized" });
+    }
+    expect(new Set(operations(document).map(({ operation }) => operation.operationId)).size).toBe(operations(document).length);
+    expect(document.components.responses.Unauthorized.headers).toHaveProperty("WWW-Authenticate");
+  });
+
+  test("is byte-identical when built again (no dates, no machine paths)", () => {
+    const again = fs.mkdtempSync(path.join(os.tmpdir(), "openapi-again-"));
+    try {
+      synthesizeProject({ outdir: again, log: () => undefined });
+      expect(fs.readFileSync(path.join(again, "stacks", stack, OPENAPI_FILE), "utf8")).toBe(fs.readFileSync(path.join(outdir, "stacks", stack, OPENAPI_FILE), "utf8"));
+    } finally {
+      fs.rmSync(again, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("buildOpenApi", () => {
+  const input = { stack: "dev", version: "0.0.0", region: "eu-west-1", stageName: "dev", resourceServerIdentifier: "https://notes.example.com", domainPrefix: "notes-example-dev", scopes: notesScopes };
+
+  test("a route that opted into ID tokens says so in its description, its security and x-token-use", () => {
+    const routes = notesRoutes.map((route) => (route.path === "/me" ? { ...route, scopes: undefined, acceptIdToken: "legacy mobile app until 2027" } : route));
+    const document = buildOpenApi({ ...input, routes }) as Json;
+    const me = document.paths["/me"].get;
+    expect(me.security).toEqual([{ cognitoIdToken: [] }]);
+    expect(me["x-token-use"]).toBe("id");
+    expect(me.description).toContain("ID token");
+    expect(me.description).toContain("legacy mobile app until 2027");
+    expect(document.components.securitySchemes.cognitoIdToken).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  test("request and response schemas come from the handlers' valibot schemas", () => {
+    const document = buildOpenApi({ ...input, routes: notesRoutes }) as Json;
+    expect(document.paths["/notes"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/NoteInput" });
+    // The defaulted body field is optional in a request; every field of a note is present in an answer.
+    expect(document.components.schemas.NoteInput.required).toEqual(["title"]);
+    expect(document.components.schemas.Note.required).toEqual(["id", "title", "body", "createdAt", "updatedAt"]);
+    expect(document.paths["/notes"].get.parameters.find((parameter: Json) => parameter.name === "limit").schema).toEqual({ type: "integer", minimum: 1, maximum: 100 });
+    expect(Object.keys(HANDLER_CONTRACTS).sort()).toEqual(notesRoutes.map((route) => route.handler).sort());
+  });
+
+  test("a route without a contract fails with its name", () => {
+    expect(() => buildOpenApi({ ...input, routes: notesRoutes, contracts: {} })).toThrow("route GET /health: handler 'health' has no contract in functions/contracts.ts");
+  });
+});
