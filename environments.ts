@@ -16,7 +16,8 @@ export const environments: Record<"dev" | "prod", EnvironmentConfig> = {
       resourceServerIdentifier: "https://notes.example.com",
       resourceServerName: "notes-api",
       domainPrefix: "notes-example-dev",
-      callbackUrls: ["http://localhost:5173/callback", "https://dev.notes.example.com/callback"],
+      // The browser client and the API docs' "Authorize" (npm run dev, npm run web) on localhost.
+      callbackUrls: ["http://localhost:5173/callback", "http://localhost:5173/docs/oauth2-redirect.html", "https://dev.notes.example.com/callback"],
       logoutUrls: ["http://localhost:5173/", "https://dev.notes.example.com/"],
       mfa: "OPTIONAL",
       deletionProtection: false,

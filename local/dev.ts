@@ -57,7 +57,7 @@ runCli(async () => {
   const gateway = new LocalGateway({ model, terraform, dataDir: LOCAL_DATA_DIR, port, fresh: values.fresh });
   await gateway.start();
   const webPort = integerOption("web-port", values["web-port"], 0, 65_535);
-  const web = webPort ? new LocalWebClient(() => localWebConfig(gateway)) : undefined;
+  const web = webPort ? new LocalWebClient(() => localWebConfig(gateway), () => gateway.openApiDocument()) : undefined;
   await web?.start(webPort);
   if (web) gateway.homeUrl = web.url;
   const boundPort = new URL(gateway.url).port;
@@ -68,6 +68,7 @@ runCli(async () => {
       `issuer ${gateway.issuer.issuer} (JWKS at ${gateway.url}${gateway.issuer.jwksPath})`,
       `token endpoint ${gateway.url}/oauth2/token; hosted UI (code + PKCE) at ${gateway.url}/oauth2/authorize, OIDC discovery at ${gateway.issuer.issuer}/.well-known/openid-configuration`,
       ...(web ? [`browser client ${web.url} (or ${gateway.url}/): sign in, see the tokens, call the API with the access token (and the ID token, refused)`] : []),
+      `OpenAPI document ${gateway.url}/openapi.json${web ? `; API docs with "Authorize" (code + PKCE) ${web.url}/docs/` : ""}`,
       ...gateway.demoUsers.map((user) => `demo user ${user.username}${user.groups.length ? ` (${user.groups.join(", ")})` : ""}, password ${user.password} (shown once; npm run user -- add|list|remove)`),
       ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
       `a token: npm run -s token -- --stack ${model.stack} --port ${boundPort} --client web --user alice --scope notes.read`,

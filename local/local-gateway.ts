@@ -10,6 +10,7 @@ import { expectedError } from "./cli";
 import { ensureTablesFromTerraform, localSdkEnvironment, repairInterruptedTables, startLocalDynamo, type LocalDynamo } from "./dynamodb";
 import { LocalHostedUi, type PreTokenHook } from "./hosted-ui";
 import { demoUserGroups, runPreTokenTrigger } from "./pre-token-trigger";
+import { openApiFor } from "./openapi";
 import { acquireLock, type InstanceLock } from "./instance-lock";
 import { LocalUsers } from "./local-users";
 import { FunctionRunner } from "./function-runner";
@@ -252,23 +253,14 @@ export class LocalGateway {
     return outcome;
   };
 
-  /**
-   * The stack's OpenAPI document as synth wrote it, pointed at this server: the stage's URL, and
-   * the local hosted UI's authorize and token endpoints.
-   */
+  /** The stack's OpenAPI document, pointed at this server: the stage's URL and the local hosted UI. */
   openApiDocument(): string {
-    const document = JSON.parse(fs.readFileSync(this.model.openApiFile, "utf8")) as {
-      servers?: unknown;
-      components?: { securitySchemes?: Record<string, { flows?: Record<string, Record<string, unknown>> }> };
-    };
-    document.servers = [{ url: this.apiUrl, description: `npm run dev: stack ${this.model.stack}` }];
-    for (const scheme of Object.values(document.components?.securitySchemes ?? {})) {
-      for (const flow of Object.values(scheme.flows ?? {})) {
-        if ("authorizationUrl" in flow) flow.authorizationUrl = `${this.url}/oauth2/authorize`;
-        for (const field of ["tokenUrl", "refreshUrl"]) if (field in flow) flow[field] = `${this.url}/oauth2/token`;
-      }
-    }
-    return JSON.stringify(document, null, 2) + "\n";
+    return openApiFor(this.model.openApiFile, {
+      apiUrl: this.apiUrl,
+      authorizeUrl: `${this.url}/oauth2/authorize`,
+      tokenUrl: `${this.url}/oauth2/token`,
+      description: `npm run dev: stack ${this.model.stack}`,
+    });
   }
 
   /** Client ids derived from the names; secrets made once and kept in the data folder. */

@@ -9,6 +9,38 @@ import type { LocalClientCredentials } from "./local-gateway";
 import { browserClient } from "./stack-model";
 
 const WEB_DIR = path.join(PROJECT_ROOT, "web");
+const SWAGGER_UI_DIR = path.dirname(require.resolve("swagger-ui-dist/package.json"));
+/** swagger-ui-dist's files the docs page loads, and their types. */
+const SWAGGER_UI_FILES: Readonly<Record<string, string>> = {
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+  "oauth2-redirect.html": "text/html; charset=utf-8",
+  "oauth2-redirect.js": "text/javascript; charset=utf-8",
+};
+/** Where Swagger UI's "Authorize" returns with the code: one of the web client's callback URLs (environments.ts). */
+export const DOCS_REDIRECT_PATH = "/docs/oauth2-redirect.html";
+
+const DOCS_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API docs</title>
+<meta name="viewport" content="width=device-width"><link rel="stylesheet" href="swagger-ui.css"></head>
+<body><div id="docs"></div><script src="swagger-ui-bundle.js"></script><script src="init.js"></script></body></html>`;
+
+/** Swagger UI on the stack's document; "Authorize" signs in with the web client, code + PKCE, on the stack's hosted UI. */
+const DOCS_SCRIPT = `fetch("/config.json").then((response) => response.json()).then((config) => {
+  const ui = SwaggerUIBundle({
+    url: "/openapi.json",
+    dom_id: "#docs",
+    oauth2RedirectUrl: location.origin + "${DOCS_REDIRECT_PATH}",
+    deepLinking: true,
+    // Swagger UI adds X-Requested-With to the token request; the hosted UI's CORS does not allow it, and it means nothing there.
+    requestInterceptor: (request) => {
+      if (request.url.endsWith("/oauth2/token")) delete request.headers["X-Requested-With"];
+      return request;
+    },
+  });
+  ui.initOAuth({ clientId: config.clientId, usePkceWithAuthorizationCodeGrant: true, scopes: config.scopes.join(" ") });
+  window.ui = ui;
+});
+`;
 
 /** The browser client's settings, the same shape for the local stack and a deployed one. */
 export interface WebClientConfig {
@@ -38,12 +70,17 @@ export function buildWebApp(): string {
 
 /**
  * Serves the browser client on 127.0.0.1 (`/`, `/callback`, `/app.js`, `/config.json`): the page
- * the web app client's callback URL `http://localhost:5173/callback` points at.
+ * the web app client's callback URL `http://localhost:5173/callback` points at; and the API's
+ * docs (`/docs/`, Swagger UI from swagger-ui-dist) on its OpenAPI document (`/openapi.json`).
  */
 export class LocalWebClient {
   private server?: http.Server;
 
-  constructor(private readonly config: () => WebClientConfig) {}
+  constructor(
+    private readonly config: () => WebClientConfig,
+    /** The OpenAPI document pointed at the API this client calls. */
+    private readonly openApi: () => string,
+  ) {}
 
   get url(): string {
     return `http://localhost:${(this.server!.address() as AddressInfo).port}`;
@@ -61,6 +98,15 @@ export class LocalWebClient {
       if (pathname === "/" || pathname === "/callback") return send(200, "text/html; charset=utf-8", page);
       if (pathname === "/app.js") return send(200, "text/javascript; charset=utf-8", script);
       if (pathname === "/config.json") return send(200, "application/json", JSON.stringify(this.config()));
+      if (pathname === "/openapi.json") return send(200, "application/json", this.openApi());
+      if (pathname === "/docs") {
+        response.writeHead(301, { Location: "/docs/" });
+        return response.end();
+      }
+      if (pathname === "/docs/") return send(200, "text/html; charset=utf-8", DOCS_PAGE);
+      if (pathname === "/docs/init.js") return send(200, "text/javascript; charset=utf-8", DOCS_SCRIPT);
+      const asset = pathname.startsWith("/docs/") ? pathname.slice("/docs/".length) : undefined;
+      if (asset !== undefined && Object.hasOwn(SWAGGER_UI_FILES, asset)) return send(200, SWAGGER_UI_FILES[asset]!, fs.readFileSync(path.join(SWAGGER_UI_DIR, asset), "utf8"));
       return send(404, "text/plain", "not found");
     });
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,8 @@
 import * as path from "node:path";
 import { integerOption, parseCommandLine, runCli } from "./cli";
-import { checkStackName } from "./local-stack";
+import { checkStackName, DEFAULT_OUTDIR } from "./local-stack";
+import { openApiFor } from "./openapi";
+import { OPENAPI_FILE } from "../stacks/paths";
 import { outputValue, readStackOutputs } from "./stack-outputs";
 import { LocalWebClient } from "./web-client";
 
@@ -28,9 +30,17 @@ runCli(async () => {
     scopes: ["openid", "email", ...scopes],
     logoutEndpoint: `https://${outputValue(outputs, "hosted_ui_domain")}/logout`,
   };
-  const web = new LocalWebClient(() => config);
+  const hostedUi = `https://${outputValue(outputs, "hosted_ui_domain")}`;
+  const openApi = () =>
+    openApiFor(path.join(DEFAULT_OUTDIR, "stacks", values.stack, OPENAPI_FILE), {
+      apiUrl: config.apiUrl,
+      authorizeUrl: `${hostedUi}/oauth2/authorize`,
+      tokenUrl: `${hostedUi}/oauth2/token`,
+      description: `deployed stack ${values.stack}`,
+    });
+  const web = new LocalWebClient(() => config, openApi);
   await web.start(port);
-  process.stdout.write(`browser client for the deployed stack '${values.stack}': ${web.url} (issuer ${config.issuer}); Ctrl-C stops\n`);
+  process.stdout.write(`browser client for the deployed stack '${values.stack}': ${web.url} (issuer ${config.issuer}); API docs ${web.url}/docs/; Ctrl-C stops\n`);
   const stop = () => void web.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

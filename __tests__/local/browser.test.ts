@@ -27,7 +27,7 @@ describeWithBrowser("the browser client in headless Chromium, against the local 
     gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
     await gateway.start();
     LocalUsers.forStack(dataDir, "dev").add("carol", "correct horse battery", { groups: ["editors"] });
-    web = new LocalWebClient(() => localWebConfig(gateway));
+    web = new LocalWebClient(() => localWebConfig(gateway), () => gateway.openApiDocument());
     // The port of the web client's callback URL, http://localhost:5173/callback
     await web.start(5173);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
@@ -74,6 +74,36 @@ describeWithBrowser("the browser client in headless Chromium, against the local 
     // AND signs out through the hosted UI's logout, back to the app
     await page.getByTestId("sign-out").click();
     await page.getByTestId("sign-in").waitFor();
+    expect(failures).toEqual([]);
+  });
+
+  test("the API docs: Swagger UI on the stack's OpenAPI document authorizes with code + PKCE on the local hosted UI and calls a route", async () => {
+    const page = await browser.newPage();
+    const failures: string[] = [];
+    page.on("pageerror", (error) => failures.push(error.message));
+    // GIVEN the docs page, listing the operations of the document
+    await page.goto(`${web.url}/docs/`);
+    await page.getByText("notesList", { exact: false }).first().waitFor();
+    // WHEN the reader authorizes through the hosted UI (a popup, as Swagger UI opens it)
+    await page.locator("button.authorize").first().click();
+    const popupOpened = page.waitForEvent("popup");
+    const codeFlow = page.locator(".auth-container").filter({ hasText: "authorizationCode" });
+    await codeFlow.locator("button.authorize").click();
+    const popup = await popupOpened;
+    await popup.getByLabel("Username").fill("carol");
+    await popup.getByLabel("Password").fill("correct horse battery");
+    await popup.getByRole("button", { name: "Sign in" }).click();
+    await codeFlow.locator("button", { hasText: "Logout" }).waitFor();
+    await page.locator(".dialog-ux .close-modal").click();
+    // AND tries GET /notes
+    const operation = page.locator("#operations-default-notesList");
+    await operation.locator(".opblock-summary").click();
+    await operation.getByRole("button", { name: "Try it out" }).click();
+    await operation.getByRole("button", { name: "Execute" }).click();
+    // THEN the API answers 200 to the access token Swagger UI got
+    const status = operation.locator(".live-responses-table tbody .response-col_status").first();
+    await status.waitFor();
+    expect((await status.textContent())?.trim()).toBe("200");
     expect(failures).toEqual([]);
   });
 
@@ -174,6 +204,14 @@ describe("npm run web: the browser client against a deployed stack", () => {
         scopes: ["openid", "email", "https://notes.example.com/notes.read", "https://notes.example.com/notes.write"],
         logoutEndpoint: "https://notes-example-dev.auth.eu-west-1.amazoncognito.com/logout",
       });
+      // AND the API docs' document points at the deployed API and hosted UI
+      const document = (await (await fetch(`${url}/openapi.json`)).json()) as { servers: Array<{ url: string }>; components: { securitySchemes: { cognito: { flows: { authorizationCode: { authorizationUrl: string; tokenUrl: string } } } } } };
+      expect(document.servers.map((server) => server.url)).toEqual(["https://abc123.execute-api.eu-west-1.amazonaws.com/dev"]);
+      expect(document.components.securitySchemes.cognito.flows.authorizationCode).toMatchObject({
+        authorizationUrl: "https://notes-example-dev.auth.eu-west-1.amazoncognito.com/oauth2/authorize",
+        tokenUrl: "https://notes-example-dev.auth.eu-west-1.amazoncognito.com/oauth2/token",
+      });
+      expect((await fetch(`${url}/docs/`)).status).toBe(200);
     } finally {
       await web.stop();
     }
