@@ -10,7 +10,7 @@ export { listFiles };
 /** What the app needs to synthesize; node_modules is linked, not copied. */
 const SOURCES = ["main.ts", "environments.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "functions", "local"];
 /** The rest of what a clone holds: tests, scripts, docs, CI and workflow files. */
-export const REPOSITORY_EXTRAS = ["__tests__", "scripts", "web", "jest.config.js", "jest.shared.js", "setup.js", "README.md", "help", "docs", ".github", ".ci", ".gitignore", ".nvmrc"];
+export const REPOSITORY_EXTRAS = ["__tests__", "scripts", "web", "examples", "jest.config.js", "jest.shared.js", "setup.js", "README.md", "help", "docs", ".github", ".ci", ".gitignore", ".nvmrc"];
 /** Everything a clone holds but node_modules. */
 export const REPOSITORY_FILES = [...SOURCES, ...REPOSITORY_EXTRAS];
 
