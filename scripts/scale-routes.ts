@@ -38,4 +38,7 @@ export function generateRoutes(projectCopy: string, groups: number): void {
     }
   }
   fs.writeFileSync(routesFile, table.slice(0, -TABLE_END.length) + "\n" + lines.join("\n") + TABLE_END);
+  // Each generated handler answers like the one it copies, so it shares that one's contract.
+  const contracts = Array.from({ length: groups }, (_, group) => HANDLERS.map((handler) => `  "generated/items${group}/${handler.name}": HANDLER_CONTRACTS["${handler.source}"]!,`)).flat();
+  fs.appendFileSync(path.join(projectCopy, "functions", "contracts.ts"), `\nObject.assign(HANDLER_CONTRACTS, {\n${contracts.join("\n")}\n});\n`);
 }
