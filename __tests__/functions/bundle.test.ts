@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { unzipSync } from "fflate";
-import { bundleFunction } from "../../stacks/functions/bundle";
+import { bundleFunction, ZipWorker, zipEntries, type ZipContents } from "../../stacks/functions/bundle";
 import { PROJECT_ROOT } from "../../stacks/paths";
 
 /** Bundles in a fresh node process, so nothing is served from this process's cache. */
@@ -58,6 +58,24 @@ describe("bundleFunction", () => {
     for (const line of lines) {
       expect(line).toMatch(/^-rw-r--r--/);
       expect(line).toMatch(/80-Jan-01 00:00/);
+    }
+  });
+
+  test("a zip made on the second thread of a large build is byte-identical to the main thread's", async () => {
+    const handlers = ["notes/list", "notes/create", "me", "health"];
+    const contents: ZipContents[] = handlers.map((handler) => {
+      const unzipped = unzipSync(fs.readFileSync(bundleFunction(handler, "node24").zipPath));
+      const mtime = new Date(1980, 0, 1, 0, 0, 0);
+      return { bundleBytes: 0, files: Object.fromEntries(Object.entries(unzipped).map(([name, bytes]) => [name, [bytes, { mtime, os: 3, attrs: 0o100644 << 16 }]])) };
+    });
+    const worker = new ZipWorker();
+    try {
+      const elsewhere = await worker.zip(contents);
+      expect(elsewhere.map((zip) => Buffer.from(zip).toString("base64"))).toEqual(contents.map((content) => Buffer.from(zipEntries(content)).toString("base64")));
+      // and both are the zips the build wrote
+      expect(elsewhere.map((zip) => createHash("sha256").update(zip).digest("base64"))).toEqual(handlers.map((handler) => bundleFunction(handler, "node24").sourceCodeHash));
+    } finally {
+      worker.stop();
     }
   });
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { build as buildAsync, buildSync, version as esbuildVersion, type BuildOptions, type BuildResult } from "esbuild";
+import { Worker } from "node:worker_threads";
 import { zipSync, type Zippable } from "fflate";
 import { BUILD_DIR, FUNCTIONS_DIR, PROJECT_ROOT } from "../paths";
 
@@ -129,7 +130,12 @@ function toBundle(handler: string, record: BuildRecord): FunctionBundle {
  */
 export function prebuildFunctions(handlers: readonly string[], nodeTarget: string): void {
   const toBuild = handlersToBuild(handlers, nodeTarget);
-  if (toBuild.length) record(toBuild, nodeTarget, buildSync(esbuildOptions(toBuild, nodeTarget) as BuildOptions & { write: false; metafile: true }));
+  if (!toBuild.length) return;
+  const result = buildSync(esbuildOptions(toBuild, nodeTarget) as BuildOptions & { write: false; metafile: true });
+  for (const handler of toBuild) {
+    const contents = zipContents(handler, result);
+    record(handler, nodeTarget, result, contents, zipEntries(contents));
+  }
 }
 
 /**
@@ -138,7 +144,20 @@ export function prebuildFunctions(handlers: readonly string[], nodeTarget: strin
  */
 export async function prebuildFunctionsAsync(handlers: readonly string[], nodeTarget: string): Promise<void> {
   const toBuild = handlersToBuild(handlers, nodeTarget);
-  if (toBuild.length) record(toBuild, nodeTarget, await buildAsync(esbuildOptions(toBuild, nodeTarget) as BuildOptions & { write: false; metafile: true }));
+  if (!toBuild.length) return;
+  // Zipping is as long as the build itself at a few hundred handlers: a second thread takes half.
+  const helper = toBuild.length >= PARALLEL_ZIP_THRESHOLD ? new ZipWorker() : undefined;
+  try {
+    const result = await buildAsync(esbuildOptions(toBuild, nodeTarget) as BuildOptions & { write: false; metafile: true });
+    const contents = toBuild.map((handler) => zipContents(handler, result));
+    const half = helper ? Math.floor(contents.length / 2) : contents.length;
+    const zippedElsewhere = helper?.zip(contents.slice(half));
+    const zips = contents.slice(0, half).map(zipEntries);
+    zips.push(...((await zippedElsewhere) ?? []));
+    toBuild.forEach((handler, index) => record(handler, nodeTarget, result, contents[index]!, zips[index]!));
+  } finally {
+    helper?.stop();
+  }
 }
 
 /** Handlers neither in memory nor reusable from an earlier build; the reusable ones are loaded on the way. */
@@ -168,35 +187,89 @@ export function bundleFunction(handler: string, nodeTarget: string): FunctionBun
   return bundles.get(`${handler}@${nodeTarget}`)!;
 }
 
-/** Zips each handler's output, writes its build record, and keeps it in memory. */
-function record(handlers: readonly string[], nodeTarget: string, result: BuildResult<{ write: false; metafile: true }>): void {
-  for (const handler of handlers) {
-    const slug = slugOf(handler);
-    const folder = path.join(BUILD_DIR, slug);
-    const files: Zippable = {};
-    let bundleBytes = 0;
-    const outputs = result.outputFiles.filter((output) => path.dirname(output.path) === folder).sort((a, b) => a.path.localeCompare(b.path));
-    for (const output of outputs) {
-      const name = path.basename(output.path);
-      if (name === "index.js") bundleBytes = output.contents.byteLength;
-      files[name] = [output.contents, { mtime: FIXED_MTIME, os: UNIX, attrs: FILE_MODE << 16 }];
-    }
-    const zip = zipSync(files, { level: 9, mtime: FIXED_MTIME });
-    const sha256 = createHash("sha256").update(zip);
-    const hex = sha256.copy().digest("hex");
-    const zipFile = `${slug}-${hex.slice(0, 16)}.zip`;
-    writeOnce(path.join(BUILD_DIR, zipFile), zip);
+type BuildOutput = BuildResult<{ write: false; metafile: true }>;
 
-    const metafileOutput = result.metafile.outputs[path.relative(PROJECT_ROOT, path.join(folder, "index.js"))];
-    if (!metafileOutput) throw new Error(`esbuild wrote no ${slug}/index.js`);
-    const inputs: Record<string, string> = {};
-    for (const input of [...Object.keys(metafileOutput.inputs), ...CONFIG_FILES].sort()) {
-      inputs[input] = sha256File(path.join(PROJECT_ROOT, input)) ?? "missing";
-    }
-    const built: BuildRecord = { key: recordKey(handler, nodeTarget), inputs, zipFile, sourceCodeHash: sha256.digest("base64"), contentHash: hex.slice(0, 16).toUpperCase(), bundleBytes, zipBytes: zip.byteLength };
-    writeThrough(recordFileOf(handler, nodeTarget), JSON.stringify(built, null, 2) + "\n");
-    bundles.set(`${handler}@${nodeTarget}`, toBundle(handler, built));
+/** A handler's output files as zip entries, sorted, with fixed times and modes. */
+export interface ZipContents {
+  readonly files: Zippable;
+  readonly bundleBytes: number;
+}
+
+function zipContents(handler: string, result: BuildOutput): ZipContents {
+  const folder = path.join(BUILD_DIR, slugOf(handler));
+  const files: Zippable = {};
+  let bundleBytes = 0;
+  const outputs = result.outputFiles.filter((output) => path.dirname(output.path) === folder).sort((a, b) => a.path.localeCompare(b.path));
+  for (const output of outputs) {
+    const name = path.basename(output.path);
+    if (name === "index.js") bundleBytes = output.contents.byteLength;
+    files[name] = [output.contents, { mtime: FIXED_MTIME, os: UNIX, attrs: FILE_MODE << 16 }];
   }
+  return { files, bundleBytes };
+}
+
+const ZIP_OPTIONS = { level: 9, mtime: FIXED_MTIME } as const;
+export const zipEntries = (contents: ZipContents): Uint8Array => zipSync(contents.files, ZIP_OPTIONS);
+
+/** Builds of at least this many handlers zip on two threads. */
+const PARALLEL_ZIP_THRESHOLD = 32;
+
+/**
+ * fflate's zipSync in a worker thread: the same pure-JavaScript deflate, so the bytes are the same
+ * as on the main thread (a native zlib differs between Node versions). Started before the build,
+ * so it is ready when the build's output arrives.
+ */
+export class ZipWorker {
+  private readonly worker = new Worker(
+    `const { parentPort } = require("node:worker_threads");
+const { zipSync } = require(${JSON.stringify(require.resolve("fflate"))});
+parentPort.on("message", ({ jobs, options }) => {
+  const zips = jobs.map((files) => zipSync(files, options));
+  parentPort.postMessage(zips, zips.map((zip) => zip.buffer));
+});`,
+    // No loader in the worker: it runs plain JavaScript.
+    { eval: true, execArgv: [] },
+  );
+
+  zip(contents: readonly ZipContents[]): Promise<Uint8Array[]> {
+    return new Promise((resolve, reject) => {
+      this.worker.once("message", resolve);
+      this.worker.once("error", reject);
+      this.worker.postMessage({ jobs: contents.map((content) => content.files), options: ZIP_OPTIONS });
+    });
+  }
+
+  stop(): void {
+    void this.worker.terminate();
+  }
+}
+
+/** Writes a handler's zip and build record, and keeps it in memory. */
+function record(handler: string, nodeTarget: string, result: BuildOutput, contents: ZipContents, zip: Uint8Array): void {
+  const slug = slugOf(handler);
+  const folder = path.join(BUILD_DIR, slug);
+  const sha256 = createHash("sha256").update(zip);
+  const hex = sha256.copy().digest("hex");
+  const zipFile = `${slug}-${hex.slice(0, 16)}.zip`;
+  writeOnce(path.join(BUILD_DIR, zipFile), zip);
+
+  const metafileOutput = result.metafile.outputs[path.relative(PROJECT_ROOT, path.join(folder, "index.js"))];
+  if (!metafileOutput) throw new Error(`esbuild wrote no ${slug}/index.js`);
+  const inputs: Record<string, string> = {};
+  for (const input of [...Object.keys(metafileOutput.inputs), ...CONFIG_FILES].sort()) {
+    inputs[input] = sha256File(path.join(PROJECT_ROOT, input)) ?? "missing";
+  }
+  const built: BuildRecord = {
+    key: recordKey(handler, nodeTarget),
+    inputs,
+    zipFile,
+    sourceCodeHash: sha256.digest("base64"),
+    contentHash: hex.slice(0, 16).toUpperCase(),
+    bundleBytes: contents.bundleBytes,
+    zipBytes: zip.byteLength,
+  };
+  writeThrough(recordFileOf(handler, nodeTarget), JSON.stringify(built, null, 2) + "\n");
+  bundles.set(`${handler}@${nodeTarget}`, toBundle(handler, built));
 }
 
 /** Content-addressed, written through a rename: parallel synths never see a half-written zip. */
@@ -205,8 +278,14 @@ function writeOnce(target: string, bytes: Uint8Array): void {
 }
 
 function writeThrough(target: string, content: Uint8Array | string): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, content);
+  try {
+    fs.writeFileSync(temporary, content);
+  } catch (error) {
+    // The folder is made on the first write only: hundreds of writes go to the same two folders.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(temporary, content);
+  }
   fs.renameSync(temporary, target);
 }
