@@ -32,15 +32,17 @@ runCli(async () => {
     print(formatSummary(outdir, summarizeOutput(outdir), performance.now() / 1000, "kept"));
     return;
   }
-  // esbuild bundles the route table's handlers in its own process while cdktf and the provider
-  // bindings load here (loaded only when it synthesizes: they are most of a no-change run).
+  // esbuild bundles the route table's handlers in its own process while the app loads, is built,
+  // resolved and checked here (cdktf and the provider bindings load only when it synthesizes: they
+  // are most of a no-change run); the zips' values are filled in when the stacks are written.
   // A handler without its file is left to the guard, which reports it with everything else.
   const handlers = [...notesRoutes.map((route) => route.handler), PRE_TOKEN_TRIGGER_HANDLER].filter((handler) => fs.existsSync(path.join(FUNCTIONS_DIR, `${handler}.ts`)));
   const building = prebuildFunctionsAsync(handlers, NODE_TARGET);
   building.catch(() => undefined);
-  const { synthesizeProject } = require("./local/synth") as typeof import("./local/synth");
+  const { checkProject, withoutSourceMappedStacks } = require("./local/synth") as typeof import("./local/synth");
+  const app = checkProject({ outdir, verbose: values.verbose, log: (line) => print([line]) });
   await building;
-  const app = synthesizeProject({ outdir, verbose: values.verbose, log: (line) => print([line]) });
+  withoutSourceMappedStacks(() => app.write());
   recordSynth(outdir, inputs, app.policyFindings);
   print(formatSummary(outdir, summarizeOutput(outdir), performance.now() / 1000));
 });

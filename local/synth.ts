@@ -3,11 +3,21 @@ import { NotesApp, type NotesAppOptions } from "../stacks/notes-app";
 
 /** The app as `main.ts` builds it: every environment, then the bootstrap stack; checked, then written. */
 export function synthesizeProject(options: NotesAppOptions = {}): NotesApp {
+  const app = checkProject(options);
+  withoutSourceMappedStacks(() => app.write());
+  return app;
+}
+
+/**
+ * The app built, resolved and checked, not written yet (`app.write()` writes it): main.ts does
+ * this while esbuild makes the zips.
+ */
+export function checkProject(options: NotesAppOptions = {}): NotesApp {
   return withoutSourceMappedStacks(() => {
     const app = new NotesApp(options);
     app.addEnvironments(Object.values(environments));
     app.addBootstrap(bootstrap);
-    app.synth();
+    app.check();
     return app;
   });
 }

@@ -8,6 +8,7 @@ import { NotesApiStack } from "./notes-api-stack";
 import { CheckedStack } from "./policy/checked-stack";
 import { isBlocking, policyReport, type PolicyFinding } from "./policy/finding";
 import { PolicyError } from "./policy/policy-error";
+import { fillPendingBundles } from "./functions/bundle";
 
 export { PolicyError };
 
@@ -67,23 +68,45 @@ export class NotesApp extends App {
   }
 
   override synth(): void {
-    const stacks = this.node.findAll().filter((node): node is CheckedStack => node instanceof CheckedStack);
+    this.check();
+    this.write();
+  }
+
+  private get checkedStacks(): CheckedStack[] {
+    return this.node.findAll().filter((node): node is CheckedStack => node instanceof CheckedStack);
+  }
+
+  /**
+   * Resolves every stack once and checks it against the rule pack; an unsuppressed error throws
+   * a PolicyError and nothing is written. The stacks stay resolved for `write`. Functions whose
+   * zips an asynchronous build is still making hold markers until then (main.ts checks the app
+   * while esbuild works).
+   */
+  check(): void {
+    const stacks = this.checkedStacks;
     // Every stack is prepared before any is frozen: a cross-stack reference adds an output to the other stack.
     for (const stack of stacks) stack.prepareStack();
     for (const stack of stacks) stack.freeze();
     try {
-      this.checkAndWrite(stacks);
-    } finally {
+      const findings = stacks.flatMap((stack) => stack.policy.evaluate(stack));
+      const blocking = findings.filter(isBlocking);
+      if (blocking.length) throw new PolicyError(blocking);
+      for (const line of policyReport(findings, this.verbose)) this.log(line);
+      this.policyFindings = findings;
+    } catch (error) {
       for (const stack of stacks) stack.thaw();
+      throw error;
     }
   }
 
-  private checkAndWrite(stacks: readonly CheckedStack[]): void {
-    const findings = stacks.flatMap((stack) => stack.policy.evaluate(stack));
-    const blocking = findings.filter(isBlocking);
-    if (blocking.length) throw new PolicyError(blocking);
-    for (const line of policyReport(findings, this.verbose)) this.log(line);
-    this.policyFindings = findings;
-    super.synth();
+  /** Writes the checked stacks, with the built zips' values in place of their markers. */
+  write(): void {
+    const stacks = this.checkedStacks;
+    try {
+      for (const stack of stacks) stack.fillFrozen(fillPendingBundles);
+      super.synth();
+    } finally {
+      for (const stack of stacks) stack.thaw();
+    }
   }
 }

@@ -33,6 +33,8 @@ export interface FunctionBundle {
 export const NODE_TARGET = "node24";
 
 const bundles = new Map<string, FunctionBundle>();
+/** Handlers an asynchronous build is making now (`handler@target`): not built again meanwhile. */
+const pending = new Set<string>();
 
 /** Build records, one per handler and target: what went in (with content hashes) and what came out. */
 const CACHE_DIR = path.join(BUILD_DIR, "..", "cache");
@@ -145,6 +147,7 @@ export function prebuildFunctions(handlers: readonly string[], nodeTarget: strin
 export async function prebuildFunctionsAsync(handlers: readonly string[], nodeTarget: string): Promise<void> {
   const toBuild = handlersToBuild(handlers, nodeTarget);
   if (!toBuild.length) return;
+  for (const handler of toBuild) pending.add(`${handler}@${nodeTarget}`);
   // Zipping is as long as the build itself at a few hundred handlers: a second thread takes half.
   const helper = toBuild.length >= PARALLEL_ZIP_THRESHOLD ? new ZipWorker() : undefined;
   try {
@@ -157,12 +160,13 @@ export async function prebuildFunctionsAsync(handlers: readonly string[], nodeTa
     toBuild.forEach((handler, index) => record(handler, nodeTarget, result, contents[index]!, zips[index]!));
   } finally {
     helper?.stop();
+    for (const handler of toBuild) pending.delete(`${handler}@${nodeTarget}`);
   }
 }
 
 /** Handlers neither in memory nor reusable from an earlier build; the reusable ones are loaded on the way. */
 function handlersToBuild(handlers: readonly string[], nodeTarget: string): string[] {
-  const missing = [...new Set(handlers)].filter((handler) => !bundles.has(`${handler}@${nodeTarget}`));
+  const missing = [...new Set(handlers)].filter((handler) => !bundles.has(`${handler}@${nodeTarget}`) && !pending.has(`${handler}@${nodeTarget}`));
   for (const handler of missing) {
     if (!fs.existsSync(entryOf(handler))) throw new Error(`invalid handler '${handler}': no file functions/${handler}.ts`);
   }
@@ -184,7 +188,47 @@ function handlersToBuild(handlers: readonly string[], nodeTarget: string): strin
  */
 export function bundleFunction(handler: string, nodeTarget: string): FunctionBundle {
   prebuildFunctions([handler], nodeTarget);
-  return bundles.get(`${handler}@${nodeTarget}`)!;
+  const bundle = bundles.get(`${handler}@${nodeTarget}`);
+  if (!bundle) throw new Error(`${handler} is still being built: wait for prebuildFunctionsAsync`);
+  return bundle;
+}
+
+/**
+ * A bundle's value as a string for the Terraform: the value once the bundle is built; while an
+ * asynchronous build is making it, a marker that `fillPendingBundles` replaces after the build.
+ * This lets the app be built, resolved and checked while esbuild works.
+ */
+export function bundleValue(handler: string, nodeTarget: string, field: "sourceCodeHash" | "assetPath", asset: { readonly folder: string }): string {
+  const key = `${handler}@${nodeTarget}`;
+  if (pending.has(key)) return `${PENDING_MARK}${JSON.stringify([handler, nodeTarget, field, asset.folder])}${PENDING_MARK}`;
+  const bundle = bundleFunction(handler, nodeTarget);
+  return field === "sourceCodeHash" ? bundle.sourceCodeHash : assetPathOf(bundle, asset.folder);
+}
+
+/** Where a zip goes in a stack's folder, as cdktf's TerraformAsset puts files: `<folder>/<content hash>/<zip>`. */
+export function assetPathOf(bundle: FunctionBundle, folder: string): string {
+  return path.posix.join(folder, bundle.contentHash, path.basename(bundle.zipPath));
+}
+
+const PENDING_MARK = "\u0000pending-bundle\u0000";
+const PENDING_VALUE = new RegExp(`${PENDING_MARK}(.*?)${PENDING_MARK}`, "g");
+
+/** `value` with every pending-bundle marker replaced by the built bundle's value; fails for a bundle not built. */
+export function fillPendingBundles<T>(value: T): T {
+  if (typeof value === "string") {
+    if (!value.includes(PENDING_MARK)) return value;
+    return value.replace(PENDING_VALUE, (_, json: string) => {
+      const [handler, nodeTarget, field, folder] = JSON.parse(json) as [string, string, "sourceCodeHash" | "assetPath", string];
+      const bundle = bundles.get(`${handler}@${nodeTarget}`);
+      if (!bundle) throw new Error(`${handler} was not built: await prebuildFunctionsAsync before writing the stacks`);
+      return field === "sourceCodeHash" ? bundle.sourceCodeHash : assetPathOf(bundle, folder);
+    }) as T;
+  }
+  if (Array.isArray(value)) return value.map(fillPendingBundles) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fillPendingBundles(entry)])) as T;
+  }
+  return value;
 }
 
 type BuildOutput = BuildResult<{ write: false; metafile: true }>;

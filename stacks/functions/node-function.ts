@@ -1,5 +1,8 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Construct } from "constructs";
-import { AssetType, TerraformAsset } from "cdktf";
+import { Lazy, TerraformStack } from "cdktf";
+import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -7,7 +10,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "../iam/policy-document";
 import { roleNameFor } from "../api/route-paths";
 import { suppress } from "../suppressions";
-import { bundleFunction, NODE_TARGET, type FunctionBundle } from "./bundle";
+import { assetPathOf, bundleFunction, bundleValue, NODE_TARGET, prebuildFunctions, type FunctionBundle } from "./bundle";
 
 export { NODE_TARGET };
 
@@ -41,14 +44,17 @@ export class NodeFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
-  readonly bundle: FunctionBundle;
   /** The configured name, as a plain string (the resource's attribute is a token). */
   readonly functionName: string;
+  private readonly handler: string;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
     this.functionName = props.functionName;
-    this.bundle = bundleFunction(props.handler, NODE_TARGET);
+    this.handler = props.handler;
+    // Built now, unless an asynchronous build is making it (main.ts): then the zip's values are
+    // filled in when the stack is written.
+    prebuildFunctions([props.handler], NODE_TARGET);
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/lambda/${props.functionName}`,
@@ -79,11 +85,7 @@ export class NodeFunction extends Construct {
       appliesTo: ["Resource::*"],
     });
 
-    const asset = new TerraformAsset(this, "code", {
-      path: this.bundle.zipPath,
-      type: AssetType.FILE,
-      assetHash: this.bundle.contentHash,
-    });
+    const code = new FunctionCode(this, "code", props.handler);
 
     this.function = new LambdaFunction(this, "function", {
       functionName: props.functionName,
@@ -91,8 +93,8 @@ export class NodeFunction extends Construct {
       runtime: LAMBDA_RUNTIME,
       architectures: ["arm64"],
       handler: "index.handler",
-      filename: asset.path,
-      sourceCodeHash: this.bundle.sourceCodeHash,
+      filename: code.path,
+      sourceCodeHash: Lazy.stringValue({ produce: () => bundleValue(props.handler, NODE_TARGET, "sourceCodeHash", code) }),
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,
       environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...props.environment } },
@@ -100,5 +102,46 @@ export class NodeFunction extends Construct {
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
       dependsOn: [this.logGroup, policy],
     });
+  }
+
+  /** The function's zip: its path, hashes and sizes. */
+  get bundle(): FunctionBundle {
+    return bundleFunction(this.handler, NODE_TARGET);
+  }
+}
+
+/**
+ * The zip in the stack's folder, where cdktf's TerraformAsset would put it
+ * (`assets/<id>/<content hash>/<zip>`), copied when the stack is written: unlike a TerraformAsset
+ * it needs the zip only then, so the app can be built while esbuild makes the zips.
+ */
+class FunctionCode extends Construct {
+  /** `assets/<logical id>`, relative to the stack's folder. */
+  readonly folder: string;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly handler: string,
+  ) {
+    super(scope, id);
+    const stack = TerraformStack.of(this);
+    this.folder = path.posix.join("assets", stack.getLogicalId(this.node));
+    addCustomSynthesis(this, {
+      onSynthesize: (session) => {
+        const stackFolder = path.join(session.manifest.outdir, session.manifest.forStack(stack).workingDirectory);
+        const bundle = bundleFunction(handler, NODE_TARGET);
+        // Earlier versions of the zip go, as TerraformAsset removes them.
+        fs.rmSync(path.join(stackFolder, this.folder), { recursive: true, force: true });
+        const target = path.join(stackFolder, assetPathOf(bundle, this.folder));
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.copyFileSync(bundle.zipPath, target);
+      },
+    });
+  }
+
+  /** The zip's path relative to the stack's folder, for the function's `filename`. */
+  get path(): string {
+    return Lazy.stringValue({ produce: () => bundleValue(this.handler, NODE_TARGET, "assetPath", this) });
   }
 }

@@ -23,6 +23,12 @@ export class CheckedStack extends TerraformStack {
     this.frozen = super.toTerraform();
   }
 
+  /** Replaces values of the resolved stack (placeholders of what was not known when it was resolved). */
+  fillFrozen(fill: <T>(value: T) => T): void {
+    if (!this.frozen) throw new Error(`stack ${this.node.id} is not resolved: freeze it first`);
+    this.frozen = fill(this.frozen);
+  }
+
   /** Back to resolving on every call, as after any further change. */
   thaw(): void {
     this.frozen = undefined;
