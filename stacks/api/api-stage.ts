@@ -77,8 +77,8 @@ export class ApiStage extends Construct {
       restApiId: props.restApiId,
       description: "Managed by cdktf: redeployed when its triggers change",
       triggers: {
-        // cdktf's preparing pass (cross-stack references) discards values: hashing there would double the cost.
-        configuration: Lazy.stringValue({ produce: (context) => (context.preparing ? "" : configurationHash(props.members, context)) }),
+        // Computed once: CheckedStack keeps what cdktf's preparing pass resolves (so the same in both passes).
+        configuration: Lazy.stringValue({ produce: (context) => configurationHash(props.members, context) }),
         references: referencesHash(props.members),
       },
       // The references hash names every member, so Terraform creates the deployment after them.

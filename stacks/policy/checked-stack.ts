@@ -1,5 +1,6 @@
-import type { Construct } from "constructs";
-import { Aspects, TerraformStack } from "cdktf";
+import type { Construct, IConstruct } from "constructs";
+import { Aspects, TerraformElement, TerraformStack } from "cdktf";
+import { resolve } from "cdktf/lib/_tokens";
 import { PolicyAspect } from "./policy-aspect";
 
 /** A stack whose every resource the rule pack checks; the app refuses to write one with an unsuppressed error. */
@@ -7,6 +8,8 @@ export class CheckedStack extends TerraformStack {
   readonly policy = new PolicyAspect();
   private prepared = false;
   private frozen?: { [key: string]: unknown };
+  /** Each element as cdktf's preparing pass resolved it. */
+  private preparedFragments?: Map<TerraformElement, unknown>;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -20,7 +23,21 @@ export class CheckedStack extends TerraformStack {
    */
   freeze(): void {
     this.prepareStack();
-    this.frozen = super.toTerraform();
+    // The preparing pass already resolved every element, cross-stack references included (a
+    // reference resolves to the same text in both passes once it is registered): the stack is
+    // assembled from those, so it is resolved once, not twice. Elements added since (the outputs and
+    // remote state that cross-stack references create) are resolved as usual. Lazy values that
+    // answer differently while preparing must not be used in these stacks.
+    const borrowed: TerraformElement[] = [];
+    for (const [element, fragment] of this.preparedFragments ?? []) {
+      Object.defineProperty(element, "toTerraform", { value: () => fragment, configurable: true });
+      borrowed.push(element);
+    }
+    try {
+      this.frozen = super.toTerraform();
+    } finally {
+      for (const element of borrowed) delete (element as { toTerraform?: unknown }).toTerraform;
+    }
   }
 
   /** Replaces values of the resolved stack (placeholders of what was not known when it was resolved). */
@@ -32,16 +49,30 @@ export class CheckedStack extends TerraformStack {
   /** Back to resolving on every call, as after any further change. */
   thaw(): void {
     this.frozen = undefined;
+    this.preparedFragments = undefined;
     this.prepared = false;
   }
 
+  /** cdktf's preparing pass (it finds cross-stack references), keeping what it resolved for `freeze`. */
   override prepareStack(): void {
     if (this.prepared) return;
-    super.prepareStack();
+    this.ensureBackendExists();
+    const fragments = new Map<TerraformElement, unknown>();
+    for (const element of terraformElements(this)) fragments.set(element, resolve(this, element.toTerraform(), true));
+    this.preparedFragments = fragments;
     this.prepared = true;
   }
 
   override toTerraform(): { [key: string]: unknown } {
     return this.frozen ?? super.toTerraform();
   }
+}
+
+/** The stack's Terraform elements, not those of nested stacks: the order cdktf's own passes use. */
+function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) {
+    if (!TerraformStack.isStack(child)) terraformElements(child, into);
+  }
+  return into;
 }
