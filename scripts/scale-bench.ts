@@ -13,7 +13,10 @@ export interface ScaleRow {
   readonly routes: number;
   readonly devResources: number;
   readonly resourcesPerRoute: number;
+  /** Median of the cold synths. */
   readonly coldMs: number;
+  /** Every cold synth, in order. */
+  readonly coldRunsMs: readonly number[];
   readonly coldPeakMiB: number;
   /** Everything synthesized again, with the build cache warm (`--force`). */
   readonly forcedWarmMs: number;
@@ -72,13 +75,21 @@ function planTimes(outdir: string): ScaleRow["planMs"] {
  * each with its own handler (never the repository), synthesized cold (no build cache), forced warm
  * and with nothing changed.
  */
-export function scaleRow(groups: number, withPlan: boolean, log: (line: string) => void): ScaleRow {
+export function scaleRow(groups: number, withPlan: boolean, coldRuns: number, log: (line: string) => void): ScaleRow {
   const routes = routeCount(notesRoutes.length, groups);
-  log(`bench: scale, ${routes} routes (cold, forced warm, no change${withPlan ? ", terraform plan" : ""})`);
+  log(`bench: scale, ${routes} routes (${coldRuns} cold, forced warm, no change${withPlan ? ", terraform plan" : ""})`);
   const copy = copyProject("bench-scale-");
   try {
     generateRoutes(copy, groups);
-    const cold = synth(copy, path.join(copy, "out-cold"));
+    const colds: Array<ReturnType<typeof synth>> = [];
+    for (let run = 0; run < coldRuns; run += 1) {
+      // Cold: no build cache and no earlier output.
+      fs.rmSync(path.join(copy, ".build"), { recursive: true, force: true });
+      fs.rmSync(path.join(copy, "out-cold"), { recursive: true, force: true });
+      colds.push(synth(copy, path.join(copy, "out-cold")));
+    }
+    const sortedMs = colds.map((run) => run.ms).sort((a, b) => a - b);
+    const cold = { ms: sortedMs[Math.floor(sortedMs.length / 2)]!, peakMiB: Math.max(...colds.map((run) => run.peakMiB)) };
     const warmOut = path.join(copy, "out-warm");
     synth(copy, warmOut);
     const forced = synth(copy, warmOut, ["--force"]);
@@ -90,6 +101,7 @@ export function scaleRow(groups: number, withPlan: boolean, log: (line: string) 
       devResources,
       resourcesPerRoute: Math.round((devResources / routes) * 10) / 10,
       coldMs: Math.round(cold.ms),
+      coldRunsMs: colds.map((run) => Math.round(run.ms)),
       coldPeakMiB: Math.round(cold.peakMiB),
       forcedWarmMs: Math.round(forced.ms),
       noChangeMs: Math.round(noChange.ms),
