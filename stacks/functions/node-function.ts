@@ -135,7 +135,7 @@ class FunctionCode extends Construct {
         fs.rmSync(path.join(stackFolder, this.folder), { recursive: true, force: true });
         const target = path.join(stackFolder, assetPathOf(bundle, this.folder));
         fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.copyFileSync(bundle.zipPath, target);
+        linkOrCopy(bundle.zipPath, target);
       },
     });
   }
@@ -143,5 +143,17 @@ class FunctionCode extends Construct {
   /** The zip's path relative to the stack's folder, for the function's `filename`. */
   get path(): string {
     return Lazy.stringValue({ produce: () => bundleValue(this.handler, NODE_TARGET, "assetPath", this) });
+  }
+}
+
+/**
+ * A hard link where the file system allows it (both files are content-addressed and never
+ * rewritten, and a link costs no copy: a stack of 500 functions has 500 zips), else a copy.
+ */
+function linkOrCopy(source: string, target: string): void {
+  try {
+    fs.linkSync(source, target);
+  } catch {
+    fs.copyFileSync(source, target);
   }
 }
