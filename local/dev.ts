@@ -70,6 +70,9 @@ runCli(async () => {
       ...(web ? [`browser client ${web.url} (or ${gateway.url}/): sign in, see the tokens, call the API with the access token (and the ID token, refused)`] : []),
       `OpenAPI document ${gateway.url}/openapi.json${web ? `; API docs with "Authorize" (code + PKCE) ${web.url}/docs/` : ""}`,
       ...gateway.demoUsers.map((user) => `demo user ${user.username}${user.groups.length ? ` (${user.groups.join(", ")})` : ""}, password ${user.password} (shown once; npm run user -- add|list|remove)`),
+      ...(gateway.usersWithoutGroup.length
+        ? [`note: ${gateway.usersWithoutGroup.join(", ")} ${gateway.usersWithoutGroup.length === 1 ? "is" : "are"} in no group, so their sign-ins get no custom scope: npm run user -- groups <username> --group ${gateway.stackModel.groups.map((group) => group.name).join("|")}`]
+        : []),
       ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
       `a token: npm run -s token -- --stack ${model.stack} --port ${boundPort} --client web --user alice --scope notes.read`,
       `data in ${path.relative(process.cwd(), LOCAL_DATA_DIR) || "."} (--fresh starts empty); ${values["no-watch"] ? "" : "watching stacks/, functions/, local/, environments.ts; "}Ctrl-C stops`,

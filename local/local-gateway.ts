@@ -116,6 +116,8 @@ export class LocalGateway {
   homeUrl?: string;
   /** Users made on this data folder's first start, with their passwords: shown once. */
   demoUsers: Array<{ username: string; password: string; groups: readonly string[] }> = [];
+  /** Local users in no group while the stack has groups: their sign-ins get no custom scope. */
+  usersWithoutGroup: string[] = [];
 
   constructor(private readonly options: LocalGatewayOptions) {
     const log = options.log ?? ((line: string) => console.log(line));
@@ -182,7 +184,9 @@ export class LocalGateway {
 
       const { port } = this.server.address() as AddressInfo;
       this.issuerInstance = new LocalIssuer(localIssuerUrl(model, port), path.join(dataDir, "keys"));
-      this.demoUsers = LocalUsers.forStack(dataDir, model.stack).createDemoUsers(demoUserGroups(model));
+      const users = LocalUsers.forStack(dataDir, model.stack);
+      this.demoUsers = users.createDemoUsers(demoUserGroups(model));
+      this.usersWithoutGroup = model.groups.length ? users.list().filter((user) => user.groups.length === 0).map((user) => user.username) : [];
       this.serve(model);
       this.ready = true;
     } catch (error) {

@@ -62,6 +62,16 @@ export class LocalUsers {
     return { username, email: user.email, groups: user.groups };
   }
 
+  /** Replaces a user's groups; false when there is no such user. */
+  setGroups(username: string, groups: readonly string[]): boolean {
+    const users = this.read();
+    const user = users[username];
+    if (!user) return false;
+    users[username] = { ...user, groups: [...groups] };
+    this.write(users);
+    return true;
+  }
+
   remove(username: string): boolean {
     const users = this.read();
     if (!users[username]) return false;

@@ -4,15 +4,15 @@ import { LocalUsers } from "./local-users";
 
 const spec = {
   command: "npm run user --",
-  positionals: "add <username> | list | remove <username>",
+  positionals: "add <username> | list | groups <username> | remove <username>",
   summary: "Manages the users the local hosted UI of `npm run dev` signs in (kept in .local/, passwords as scrypt hashes). npm run dev reads them at every sign-in: no restart.",
   options: {
     stack: { type: "string", value: "environment", description: "the environment whose users to manage", default: "dev" },
     password: { type: "string", value: "password", description: "with add: at least 8 characters" },
     email: { type: "string", value: "address", description: "with add: the email claim (default <username>@example.com)" },
-    group: { type: "string", value: "group", description: "with add: a group of the stack; the pre-token trigger grants its scopes (see the auth matrix)", multiple: true },
+    group: { type: "string", value: "group", description: "with add or groups: a group of the stack; the pre-token trigger grants its scopes (see the auth matrix)", multiple: true },
   },
-  examples: ["npm run user -- add carol --password 'correct horse battery' --group editors", "npm run user -- list", "npm run user -- remove carol"],
+  examples: ["npm run user -- add carol --password 'correct horse battery' --group editors", "npm run user -- list", "npm run user -- groups carol --group readers", "npm run user -- remove carol"],
 } as const;
 
 runCli(() => {
@@ -27,12 +27,16 @@ runCli(() => {
   }
   if (action === "add" && username) {
     if (!values.password) throw new UsageError("add needs --password (at least 8 characters)");
-    const known = loadLocalStack(values.stack).model.groups.map((group) => group.name);
-    const unknown = (values.group ?? []).find((group) => !known.includes(group));
-    if (unknown !== undefined) throw new UsageError(`--group must name a group of stack '${values.stack}' (${known.join(", ") || "it has none"}), got '${unknown}'`);
+    const known = knownGroups(values.stack, values.group);
     const user = users.add(username, values.password, { email: values.email, groups: values.group });
     process.stdout.write(`added ${user.username} (${user.email}${user.groups.length ? `, groups ${user.groups.join(", ")}` : ""})\n`);
     if (!user.groups.length && known.length) process.stdout.write(`note: ${user.username} is in no group, so their access tokens hold no custom scope; add --group ${known.join("|")}\n`);
+    return;
+  }
+  if (action === "groups" && username) {
+    knownGroups(values.stack, values.group);
+    if (!users.setGroups(username, values.group ?? [])) throw new UsageError(`no user '${username}' (npm run user -- list)`);
+    process.stdout.write(`${username}: groups ${(values.group ?? []).join(", ") || "none"} (from the next sign-in or refresh)\n`);
     return;
   }
   if (action === "remove" && username) {
@@ -42,3 +46,11 @@ runCli(() => {
   }
   throw new UsageError(`name what to do: ${spec.positionals} (${spec.command} --help)`);
 });
+
+/** The stack's group names; refuses a `--group` that is not one of them. */
+function knownGroups(stack: string, wanted: readonly string[] | undefined): string[] {
+  const known = loadLocalStack(stack).model.groups.map((group) => group.name);
+  const unknown = (wanted ?? []).find((group) => !known.includes(group));
+  if (unknown !== undefined) throw new UsageError(`--group must name a group of stack '${stack}' (${known.join(", ") || "it has none"}), got '${unknown}'`);
+  return known;
+}

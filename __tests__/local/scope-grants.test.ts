@@ -17,9 +17,11 @@ let gateway: LocalGateway;
 let web: { clientId: string };
 let users: LocalUsers;
 let contract: ContractChecker;
+let synthesized: ReturnType<typeof synthesizeLocalStack>;
 
 beforeAll(async () => {
-  const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "scope-grants-")));
+  synthesized = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "scope-grants-")));
+  const { model, terraform } = synthesized;
   contract = new ContractChecker(model.openApiFile);
   gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined, observe: (exchange) => contract.check(exchange) });
   await gateway.start();
@@ -73,7 +75,7 @@ describe("scopes per user: the pre-token-generation trigger's zip runs at the lo
     users.add("rosa", PASSWORD, { groups: ["readers"] });
     const first = await signIn("rosa");
     expect((await createNote(first.access_token)).status).toBe(401);
-    users.add("rosa", PASSWORD, { groups: ["editors"] });
+    expect(users.setGroups("rosa", ["editors"])).toBe(true);
     const refreshed = await fetch(`${gateway.url}/oauth2/token`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -104,5 +106,22 @@ describe("scopes per user: the pre-token-generation trigger's zip runs at the lo
     expect(demoUserGroups(gateway.stackModel)).toEqual({ alice: ["editors"], bob: ["readers"] });
     expect(users.get("alice")?.groups).toEqual(["editors"]);
     expect(users.get("bob")?.groups).toEqual(["readers"]);
+    // Nobody was in no group at the start, so npm run dev printed no warning
+    expect(gateway.usersWithoutGroup).toEqual([]);
+    expect(users.setGroups("nobody-here", ["readers"])).toBe(false);
+  });
+
+  test("a start with users in no group names them, so an older data folder's alice and bob can be put in groups", async () => {
+    const folder = path.join(LOCAL_DATA_DIR, `scope-grants-old-${process.pid}`);
+    LocalUsers.forStack(folder, "dev").add("alice", PASSWORD);
+    const older = new LocalGateway({ ...synthesized, dataDir: folder, port: 0, fresh: true, log: () => undefined });
+    try {
+      await older.start();
+      expect(older.usersWithoutGroup).toEqual(["alice"]);
+      expect(older.demoUsers).toEqual([]);
+    } finally {
+      await older.stop();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
