@@ -9,6 +9,18 @@ type Json = Record<string, any>;
 const pointer = (...parts: string[]) => "#/" + parts.map((part) => encodeURIComponent(part.replace(/~/g, "~0").replace(/\//g, "~1"))).join("/");
 
 /**
+ * ajv for JSON Schema 2020-12 (OpenAPI 3.1's dialect) with formats, holding the document as
+ * `openapi.json`, so `openapi.json#/...` names any schema in it. `strict: false` because the
+ * document is OpenAPI around JSON Schemas (paths, info ... are not keywords).
+ */
+export function openApiAjv(document: Json): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(document, "openapi.json");
+  return ajv;
+}
+
+/**
  * Checks answers of the API against its OpenAPI document with ajv (JSON Schema 2020-12, the
  * dialect of OpenAPI 3.1): the status must be documented for the operation, the body must match
  * the schema documented for that status, and documented headers must be present.
@@ -21,10 +33,7 @@ export class ContractChecker {
 
   constructor(documentFile: string) {
     this.document = JSON.parse(fs.readFileSync(documentFile, "utf8"));
-    // strict: false because the document is OpenAPI around JSON Schemas (paths, info ... are not keywords).
-    this.ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats(this.ajv);
-    this.ajv.addSchema(this.document, "openapi.json");
+    this.ajv = openApiAjv(this.document);
   }
 
   /** The response object, with a `$ref` to `components.responses` followed. */

@@ -2,14 +2,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { randomUUID } from "node:crypto";
-import Ajv2020 from "ajv/dist/2020";
-import addFormats from "ajv-formats";
+import type Ajv2020 from "ajv/dist/2020";
 import { apiEvent, tokenClaims } from "../../local/api-event";
 import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { synthesizeProject } from "../../local/synth";
 import { notesRoutes } from "../../stacks/api/routes";
 import { OPENAPI_FILE } from "../../stacks/openapi/openapi";
 import { BAD_BODIES, BAD_QUERIES } from "../helpers/bad-inputs";
+import { openApiAjv } from "../helpers/contract";
 import { loadRouteHandler } from "../helpers/handlers";
 import { synthNotesStack } from "../helpers/stacks";
 
@@ -28,15 +28,14 @@ const INEXPRESSIBLE: Record<string, string> = {
 let dynamo: LocalDynamo;
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "request-schemas-"));
 let document: Record<string, any>;
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
+let ajv: Ajv2020;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
   Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
   synthesizeProject({ outdir, log: () => undefined });
   document = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev", OPENAPI_FILE), "utf8"));
-  ajv.addSchema(document, "openapi.json");
+  ajv = openApiAjv(document);
   await createTablesFromTerraform(dynamo.client, synthNotesStack().data.json);
 });
 
