@@ -5,7 +5,7 @@ import { parseCommandLine, runCli } from "./local/cli";
 import { currentSynth, inputFingerprint, recordSynth } from "./local/synth-cache";
 import { formatSummary, summarizeOutput } from "./local/synth-summary";
 import { notesRoutes } from "./stacks/api/routes";
-import { PRE_TOKEN_TRIGGER_HANDLER } from "./stacks/auth/groups";
+import { environmentHandlers, notesScopeGrants } from "./stacks/auth/groups";
 import { NODE_TARGET, prebuildFunctionsAsync } from "./stacks/functions/bundle";
 import { FUNCTIONS_DIR } from "./stacks/paths";
 import { policyReport } from "./stacks/policy/finding";
@@ -36,7 +36,7 @@ runCli(async () => {
   // resolved and checked here (cdktf and the provider bindings load only when it synthesizes: they
   // are most of a no-change run); the zips' values are filled in when the stacks are written.
   // A handler without its file is left to the guard, which reports it with everything else.
-  const handlers = [...notesRoutes.map((route) => route.handler), PRE_TOKEN_TRIGGER_HANDLER].filter((handler) => fs.existsSync(path.join(FUNCTIONS_DIR, `${handler}.ts`)));
+  const handlers = environmentHandlers(notesRoutes, notesScopeGrants).filter((handler) => fs.existsSync(path.join(FUNCTIONS_DIR, `${handler}.ts`)));
   const building = prebuildFunctionsAsync(handlers, NODE_TARGET);
   building.catch(() => undefined);
   const { checkProject, withoutSourceMappedStacks } = require("./local/synth") as typeof import("./local/synth");

@@ -3,18 +3,13 @@ import { isStandardScope } from "../stacks/auth/clients";
 import type { LocalClientCredentials } from "./local-gateway";
 import type { LocalIssuer } from "./local-issuer";
 import type { LocalUser, LocalUsers } from "./local-users";
-import type { PreTokenOutcome, TokenGenerationSource } from "./pre-token-trigger";
+import type { PreTokenInput, PreTokenOutcome } from "./pre-token-trigger";
 
 /**
  * Runs the pool's pre-token-generation trigger for a user sign-in; undefined when the pool has none
  * (the token then holds what was asked for).
  */
-export type PreTokenHook = (input: {
-  readonly triggerSource: TokenGenerationSource;
-  readonly clientId: string;
-  readonly user: LocalUser;
-  readonly scopes: readonly string[];
-}) => Promise<PreTokenOutcome | undefined>;
+export type PreTokenHook = (input: PreTokenInput) => Promise<PreTokenOutcome | undefined>;
 
 export interface HostedUiResponse {
   readonly status: number;

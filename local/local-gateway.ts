@@ -9,7 +9,7 @@ import { LocalCognitoAuthorizer, type AuthorizerDecision } from "./cognito-autho
 import { expectedError } from "./cli";
 import { ensureTablesFromTerraform, localSdkEnvironment, repairInterruptedTables, startLocalDynamo, type LocalDynamo } from "./dynamodb";
 import { LocalHostedUi, type PreTokenHook } from "./hosted-ui";
-import { demoUserGroups, runPreTokenTrigger } from "./pre-token-trigger";
+import { demoUserGroups, runPreTokenTrigger, scopeTrigger } from "./pre-token-trigger";
 import { openApiFor } from "./openapi";
 import { acquireLock, type InstanceLock } from "./instance-lock";
 import { LocalUsers } from "./local-users";
@@ -249,22 +249,17 @@ export class LocalGateway {
 
   /** The pool's pre-token-generation trigger, from its zip, as Cognito runs it for a user sign-in (V2_0 and later change scopes). */
   private readonly runPreToken: PreTokenHook = async (input) => {
-    const trigger = this.model.preTokenGeneration;
-    if (!trigger || trigger.version === "V1_0") return undefined;
-    const runner = this.runners.get(trigger.functionName)!;
-    const outcome = await runPreTokenTrigger((event) => runner.invoke(event), { ...input, region: this.model.region, stack: this.model.stack });
+    const trigger = scopeTrigger(this.model);
+    if (!trigger) return undefined;
+    const runner = this.runners.get(trigger.name)!;
+    const outcome = await runPreTokenTrigger((event) => runner.invoke(event), this.model, input);
     this.log(`pre-token-generation ${input.triggerSource} for ${input.user.username} (groups ${input.user.groups.join(", ") || "none"}): ${outcome.ok ? outcome.scopes.join(" ") : outcome.message}`);
     return outcome;
   };
 
   /** The stack's OpenAPI document, pointed at this server: the stage's URL and the local hosted UI. */
   openApiDocument(): string {
-    return openApiFor(this.model.openApiFile, {
-      apiUrl: this.apiUrl,
-      authorizeUrl: `${this.url}/oauth2/authorize`,
-      tokenUrl: `${this.url}/oauth2/token`,
-      description: `npm run dev: stack ${this.model.stack}`,
-    });
+    return openApiFor(this.model.openApiFile, { apiUrl: this.apiUrl, hostedUi: this.url, description: `npm run dev: stack ${this.model.stack}` });
   }
 
   /** Client ids derived from the names; secrets made once and kept in the data folder. */

@@ -1,10 +1,9 @@
 import * as fs from "node:fs";
 
-/** Where a served copy of the document points: the API's stage URL and the hosted UI's OAuth endpoints. */
+/** Where a served copy of the document points: the API's stage URL and the hosted UI (its `/oauth2/...` endpoints). */
 export interface OpenApiTarget {
   readonly apiUrl: string;
-  readonly authorizeUrl: string;
-  readonly tokenUrl: string;
+  readonly hostedUi: string;
   readonly description: string;
 }
 
@@ -23,8 +22,8 @@ export function openApiFor(documentFile: string, target: OpenApiTarget): string 
   document.servers = [{ url: target.apiUrl, description: target.description }];
   for (const scheme of Object.values(document.components?.securitySchemes ?? {})) {
     for (const flow of Object.values(scheme.flows ?? {})) {
-      if ("authorizationUrl" in flow) flow.authorizationUrl = target.authorizeUrl;
-      for (const field of ["tokenUrl", "refreshUrl"]) if (field in flow) flow[field] = target.tokenUrl;
+      if ("authorizationUrl" in flow) flow.authorizationUrl = `${target.hostedUi}/oauth2/authorize`;
+      for (const field of ["tokenUrl", "refreshUrl"]) if (field in flow) flow[field] = `${target.hostedUi}/oauth2/token`;
     }
   }
   return JSON.stringify(document, null, 2) + "\n";

@@ -1,6 +1,6 @@
 import type { PreTokenGenerationV2Event } from "../functions/triggers/pre-token-generation";
 import { readScopeGrantEnvironment } from "../functions/triggers/scope-grants";
-import type { StackModel } from "./stack-model";
+import type { LocalFunction, StackModel } from "./stack-model";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FunctionRunner, type InvokeOutcome } from "./function-runner";
@@ -14,8 +14,6 @@ export const SDK_SIGN_IN_SCOPES = ["aws.cognito.signin.user.admin"] as const;
 
 export interface PreTokenInput {
   readonly triggerSource: TokenGenerationSource;
-  readonly region: string;
-  readonly stack: string;
   readonly clientId: string;
   readonly user: { readonly username: string; readonly email: string; readonly groups: readonly string[] };
   /** What the token would hold without the trigger: the granted request, or an SDK sign-in's scope. */
@@ -26,13 +24,16 @@ export type PreTokenOutcome =
   | { readonly ok: true; readonly scopes: string[]; readonly groups: string[] }
   | { readonly ok: false; readonly message: string };
 
+/** The pool a local token comes from: the stack and its region. */
+type LocalPool = Pick<StackModel, "region" | "stack">;
+
 /** A V2_0 event shaped like the one Cognito sends (Cognito developer guide, "Pre token generation Lambda trigger"). */
-export function preTokenEvent(input: PreTokenInput): PreTokenGenerationV2Event {
+export function preTokenEvent(pool: LocalPool, input: PreTokenInput): PreTokenGenerationV2Event {
   return {
     version: "2",
     triggerSource: input.triggerSource,
-    region: input.region,
-    userPoolId: `${input.region}_local${input.stack}`,
+    region: pool.region,
+    userPoolId: `${pool.region}_local${pool.stack}`,
     userName: input.user.username,
     callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: input.clientId },
     request: {
@@ -59,8 +60,8 @@ const strings = (value: unknown): string[] | undefined => (Array.isArray(value) 
  * the group override replacing `cognito:groups`). A failed or malformed answer fails the sign-in,
  * as it does in Cognito.
  */
-export async function runPreTokenTrigger(invoke: (event: unknown) => Promise<InvokeOutcome>, input: PreTokenInput): Promise<PreTokenOutcome> {
-  const outcome = await invoke(preTokenEvent(input));
+export async function runPreTokenTrigger(invoke: (event: unknown) => Promise<InvokeOutcome>, pool: LocalPool, input: PreTokenInput): Promise<PreTokenOutcome> {
+  const outcome = await invoke(preTokenEvent(pool, input));
   if (!outcome.ok) return { ok: false, message: `PreTokenGeneration failed with error ${outcome.detail.split("\n")[0]}.` };
   const details = (outcome.result as { response?: V2Response } | undefined)?.response?.claimsAndScopeOverrideDetails;
   const access = details?.accessTokenGeneration;
@@ -76,9 +77,15 @@ export async function runPreTokenTrigger(invoke: (event: unknown) => Promise<Inv
   return { ok: true, scopes, groups };
 }
 
+/** The pool's pre-token-generation trigger when its event version can change scopes (V2_0 and later). */
+export function scopeTrigger(model: StackModel): LocalFunction | undefined {
+  const trigger = model.preTokenGeneration;
+  return trigger && trigger.version !== "V1_0" ? model.functions.get(trigger.functionName) : undefined;
+}
+
 /** Each group's full scopes, read from the trigger's environment as the deployed trigger reads them; empty without a trigger. */
 export function groupScopes(model: StackModel): Map<string, string[]> {
-  const trigger = model.preTokenGeneration && model.functions.get(model.preTokenGeneration.functionName);
+  const trigger = scopeTrigger(model);
   if (!trigger) return new Map();
   const mapping = readScopeGrantEnvironment(trigger.environment);
   return new Map(model.groups.map((group) => [group.name, (mapping.groupScopes[group.name] ?? []).map((scope) => `${mapping.scopePrefix}${scope}`)]));
@@ -92,14 +99,13 @@ export function demoUserGroups(model: StackModel): Record<"alice" | "bob", strin
 }
 
 /** Runs the stack's trigger once in its own process, from its zip: for `npm run token`. Undefined when the pool has no V2_0 trigger. */
-export async function runPreTokenTriggerOnce(model: StackModel, workFolder: string, input: Omit<PreTokenInput, "region" | "stack">): Promise<PreTokenOutcome | undefined> {
-  const trigger = model.preTokenGeneration;
-  const fn = trigger && trigger.version !== "V1_0" ? model.functions.get(trigger.functionName) : undefined;
+export async function runPreTokenTriggerOnce(model: StackModel, workFolder: string, input: PreTokenInput): Promise<PreTokenOutcome | undefined> {
+  const fn = scopeTrigger(model);
   if (!fn) return undefined;
   const folder = path.join(workFolder, `${fn.name}-${process.pid}`);
   const runner = new FunctionRunner(fn, folder, { AWS_REGION: model.region }, 1, "ignore");
   try {
-    return await runPreTokenTrigger((event) => runner.invoke(event), { ...input, region: model.region, stack: model.stack });
+    return await runPreTokenTrigger((event) => runner.invoke(event), model, input);
   } finally {
     runner.stop();
     fs.rmSync(folder, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { resolveLiterals, resourcesOf, type TerraformJson } from "./terraform-config";
 import { functionEnvironment } from "./function-env";
 import { OPENAPI_FILE } from "../stacks/paths";
+import { UsageError } from "./cli";
 
 /** One method of the REST API as the synthesized Terraform declares it. */
 export interface LocalMethod {
@@ -61,6 +62,14 @@ export function fullScope(identifier: string, scope: string): string {
 export interface LocalGroup {
   readonly name: string;
   readonly precedence?: number;
+}
+
+/** The stack's group names; a UsageError for a `--group` that is none of them. */
+export function checkGroupOption(model: Pick<StackModel, "stack" | "groups">, wanted: readonly string[] | undefined): string[] {
+  const known = model.groups.map((group) => group.name);
+  const unknown = (wanted ?? []).find((group) => !known.includes(group));
+  if (unknown !== undefined) throw new UsageError(`--group must name a group of stack '${model.stack}' (${known.join(", ") || "it has none"}), got '${unknown}'`);
+  return known;
 }
 
 export interface StackModel {

@@ -4,7 +4,7 @@ import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
 import { LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
 import { LocalUsers } from "./local-users";
 import { runPreTokenTriggerOnce, SDK_SIGN_IN_SCOPES } from "./pre-token-trigger";
-import { fullScope } from "./stack-model";
+import { checkGroupOption, fullScope } from "./stack-model";
 
 const spec = {
   command: "npm run -s token --",
@@ -43,9 +43,8 @@ runCli(async () => {
   if (machine && (values.user || values.id)) throw new UsageError(`client '${values.client}' uses client_credentials: its tokens have no user and there is no ID token; drop --user and --id`);
   if (!machine && !values.user) throw new UsageError(`client '${values.client}' signs users in: name one with --user`);
   if (values.sdk && (machine || values.scope?.length)) throw new UsageError("--sdk mints what an SDK sign-in gets: it needs a user client and takes no --scope");
-  const knownGroups = model.groups.map((group) => group.name);
-  const unknownGroup = (values.group ?? []).find((group) => !knownGroups.includes(group));
-  if (unknownGroup !== undefined && knownGroups.length) throw new UsageError(`--group must name a group of stack '${model.stack}' (${knownGroups.join(", ")}), got '${unknownGroup}'`);
+  // Without groups in the stack a --group is only a cognito:groups claim.
+  const knownGroups = model.groups.length ? checkGroupOption(model, values.group) : [];
   const requested = values.sdk
     ? [...SDK_SIGN_IN_SCOPES]
     : values.scope?.length

@@ -1,6 +1,7 @@
 import { parseCommandLine, runCli, UsageError } from "./cli";
 import { checkStackName, LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
 import { LocalUsers } from "./local-users";
+import { checkGroupOption } from "./stack-model";
 
 const spec = {
   command: "npm run user --",
@@ -27,14 +28,14 @@ runCli(() => {
   }
   if (action === "add" && username) {
     if (!values.password) throw new UsageError("add needs --password (at least 8 characters)");
-    const known = knownGroups(values.stack, values.group);
+    const known = checkGroupOption(loadLocalStack(values.stack).model, values.group);
     const user = users.add(username, values.password, { email: values.email, groups: values.group });
     process.stdout.write(`added ${user.username} (${user.email}${user.groups.length ? `, groups ${user.groups.join(", ")}` : ""})\n`);
     if (!user.groups.length && known.length) process.stdout.write(`note: ${user.username} is in no group, so their access tokens hold no custom scope; add --group ${known.join("|")}\n`);
     return;
   }
   if (action === "groups" && username) {
-    knownGroups(values.stack, values.group);
+    checkGroupOption(loadLocalStack(values.stack).model, values.group);
     if (!users.setGroups(username, values.group ?? [])) throw new UsageError(`no user '${username}' (npm run user -- list)`);
     process.stdout.write(`${username}: groups ${(values.group ?? []).join(", ") || "none"} (from the next sign-in or refresh)\n`);
     return;
@@ -46,11 +47,3 @@ runCli(() => {
   }
   throw new UsageError(`name what to do: ${spec.positionals} (${spec.command} --help)`);
 });
-
-/** The stack's group names; refuses a `--group` that is not one of them. */
-function knownGroups(stack: string, wanted: readonly string[] | undefined): string[] {
-  const known = loadLocalStack(stack).model.groups.map((group) => group.name);
-  const unknown = (wanted ?? []).find((group) => !known.includes(group));
-  if (unknown !== undefined) throw new UsageError(`--group must name a group of stack '${stack}' (${known.join(", ") || "it has none"}), got '${unknown}'`);
-  return known;
-}

@@ -98,7 +98,15 @@ export class LocalWebClient {
       if (pathname === "/" || pathname === "/callback") return send(200, "text/html; charset=utf-8", page);
       if (pathname === "/app.js") return send(200, "text/javascript; charset=utf-8", script);
       if (pathname === "/config.json") return send(200, "application/json", JSON.stringify(this.config()));
-      if (pathname === "/openapi.json") return send(200, "application/json", this.openApi());
+      if (pathname === "/openapi.json") {
+        let document: string;
+        try {
+          document = this.openApi();
+        } catch (error) {
+          return send(404, "text/plain", (error as Error).message);
+        }
+        return send(200, "application/json", document);
+      }
       if (pathname === "/docs") {
         response.writeHead(301, { Location: "/docs/" });
         return response.end();

@@ -23,21 +23,15 @@ runCli(async () => {
   const port = integerOption("port", values.port, 1, 65_535);
   const outputs = readStackOutputs(path.resolve(values.outputs), checkStackName(values.stack));
   const scopes = (outputs.scopes as string[] | undefined) ?? [];
+  const hostedUi = `https://${outputValue(outputs, "hosted_ui_domain")}`;
   const config = {
     issuer: outputValue(outputs, "issuer"),
     clientId: outputValue(outputs, "web_client_id"),
     apiUrl: outputValue(outputs, "api_url").replace(/\/$/, ""),
     scopes: ["openid", "email", ...scopes],
-    logoutEndpoint: `https://${outputValue(outputs, "hosted_ui_domain")}/logout`,
+    logoutEndpoint: `${hostedUi}/logout`,
   };
-  const hostedUi = `https://${outputValue(outputs, "hosted_ui_domain")}`;
-  const openApi = () =>
-    openApiFor(path.join(DEFAULT_OUTDIR, "stacks", values.stack, OPENAPI_FILE), {
-      apiUrl: config.apiUrl,
-      authorizeUrl: `${hostedUi}/oauth2/authorize`,
-      tokenUrl: `${hostedUi}/oauth2/token`,
-      description: `deployed stack ${values.stack}`,
-    });
+  const openApi = () => openApiFor(path.join(DEFAULT_OUTDIR, "stacks", values.stack, OPENAPI_FILE), { apiUrl: config.apiUrl, hostedUi, description: `deployed stack ${values.stack}` });
   const web = new LocalWebClient(() => config, openApi);
   await web.start(port);
   process.stdout.write(`browser client for the deployed stack '${values.stack}': ${web.url} (issuer ${config.issuer}); API docs ${web.url}/docs/; Ctrl-C stops\n`);

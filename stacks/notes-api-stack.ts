@@ -5,7 +5,7 @@ import { functionNameFor, handlerSlug } from "./api/route-paths";
 import { notesRoutes, type Route } from "./api/routes";
 import { CognitoAuth } from "./auth/cognito-auth";
 import { notesClients, notesScopes, type AppClientDefinition, type ScopeDefinition } from "./auth/clients";
-import { notesScopeGrants, PRE_TOKEN_TRIGGER_HANDLER, usesScopeGrants, type ScopeGrants } from "./auth/groups";
+import { environmentHandlers, notesScopeGrants, type ScopeGrants } from "./auth/groups";
 import type { EnvironmentConfig } from "./config";
 import { prebuildFunctions } from "./functions/bundle";
 import { NODE_TARGET, NodeFunction } from "./functions/node-function";
@@ -64,7 +64,7 @@ export class NotesApiStack extends CheckedStack {
     configureAwsProvider(this, { ...config, tags: environmentTags(config) });
     configureBackend(this, config, id, props.env);
     // One esbuild call for every handler of the environment; each NodeFunction then finds its zip built.
-    prebuildFunctions([...routes.map((route) => route.handler), ...(usesScopeGrants(scopeGrants) ? [PRE_TOKEN_TRIGGER_HANDLER] : [])], NODE_TARGET);
+    prebuildFunctions(environmentHandlers(routes, scopeGrants), NODE_TARGET);
     this.data = new NotesDataStack(scope, dataStackName(id), { config, scopes, clients, scopeGrants, env: props.env });
     this.auth = this.data.auth;
     const { table } = this.data;

@@ -44,6 +44,11 @@ export function usesScopeGrants(grants: ScopeGrants): boolean {
   return grants.groups.length > 0 || (grants.withoutGroup?.length ?? 0) > 0;
 }
 
+/** Every function module an environment bundles: one per route, and the trigger when it has scope grants. */
+export function environmentHandlers(routes: ReadonlyArray<{ readonly handler: string }>, grants: ScopeGrants): string[] {
+  return [...routes.map((route) => route.handler), ...(usesScopeGrants(grants) ? [PRE_TOKEN_TRIGGER_HANDLER] : [])];
+}
+
 /** What the trigger reads from its environment. */
 export function scopeGrantMapping(grants: ScopeGrants, resourceServerIdentifier: string, scopeNames: readonly string[]): ScopeGrantMapping {
   return {

@@ -46,14 +46,13 @@ function jsonSchema(schema: GenericSchema, typeMode: "input" | "output"): Json {
   return converted;
 }
 
-/** Request bodies are described as the handler accepts them (a defaulted field is optional), the rest as sent. */
-const REQUEST_SCHEMAS = new Set(Object.values(HANDLER_CONTRACTS).flatMap((contract) => (contract.body ? [contract.body] : [])));
-
-function namedSchemas(): Json {
+/** The named schemas; a request body is described as the handler accepts it (a defaulted field is optional), the rest as sent. */
+function namedSchemas(contracts: Readonly<Record<string, HandlerContract>>): Json {
+  const requestBodies = new Set(Object.values(contracts).flatMap((contract) => (contract.body ? [contract.body] : [])));
   const { definitions: _all, ...config } = conversion("output");
   const defs = (typeMode: "input" | "output") => toJsonSchemaDefs(NAMED_SCHEMAS, { ...config, typeMode }) as Record<string, Json>;
   const [input, output] = [defs("input"), defs("output")];
-  return Object.fromEntries(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [name, (REQUEST_SCHEMAS.has(schema) ? input : output)[name]]));
+  return Object.fromEntries(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [name, (requestBodies.has(schema) ? input : output)[name]]));
 }
 
 /** `notes/list` gives `notesList`. */
@@ -149,7 +148,7 @@ export function buildOpenApi(input: OpenApiInput): Json {
     ],
     paths: sortedPaths,
     components: {
-      schemas: namedSchemas(),
+      schemas: namedSchemas(contracts),
       responses: {
         Unauthorized: errorResponse("API Gateway's authorizer refused the token: missing, expired, an ID token where an access token is needed, or none of the operation's scopes.", {
           "WWW-Authenticate": { description: "`Bearer`, as the stack's gateway response sets it.", schema: { type: "string" } },
