@@ -1,4 +1,4 @@
-import type { PreTokenGenerationV2Event } from "../functions/triggers/pre-token-generation";
+import { SDK_SCOPE, type PreTokenGenerationV2Event } from "../functions/triggers/pre-token-generation";
 import { readScopeGrantEnvironment } from "../functions/triggers/scope-grants";
 import type { LocalFunction, StackModel } from "./stack-model";
 import * as fs from "node:fs";
@@ -10,7 +10,7 @@ import { localSub } from "./local-issuer";
 export type TokenGenerationSource = "TokenGeneration_HostedAuth" | "TokenGeneration_Authentication" | "TokenGeneration_RefreshTokens";
 
 /** The scope every SDK sign-in (`InitiateAuth`, SRP) carries, and no other scope. */
-export const SDK_SIGN_IN_SCOPES = ["aws.cognito.signin.user.admin"] as const;
+export const SDK_SIGN_IN_SCOPES = [SDK_SCOPE] as const;
 
 export interface PreTokenInput {
   readonly triggerSource: TokenGenerationSource;

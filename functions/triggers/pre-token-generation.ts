@@ -25,7 +25,7 @@ export interface PreTokenGenerationV2Event {
 }
 
 /** The scope an SDK sign-in (`InitiateAuth`, SRP) carries; an OAuth sign-in has it only when its client asked. */
-const SDK_SCOPE = "aws.cognito.signin.user.admin";
+export const SDK_SCOPE = "aws.cognito.signin.user.admin";
 
 export interface ScopeDecision {
   /** Full scope strings the user's groups grant. */

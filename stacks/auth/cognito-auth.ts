@@ -8,7 +8,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { AuthConfig } from "../config";
 import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from "./clients";
-import type { UserGroupDefinition } from "./groups";
+import { groupConstructId, type UserGroupDefinition } from "./groups";
 
 export interface CognitoAuthProps {
   /** Prefix of the pool and client names, for example `notes-dev`. */
@@ -167,9 +167,4 @@ export class CognitoAuth extends Construct {
       tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "days" }],
     });
   }
-}
-
-/** A group's construct id: its name with characters outside `[A-Za-z0-9_-]` as `_` (the guard refuses two names that collide). */
-export function groupConstructId(name: string): string {
-  return `group-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }

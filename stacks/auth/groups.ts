@@ -39,6 +39,11 @@ export const notesScopeGrants: ScopeGrants = {
   withoutGroup: [],
 };
 
+/** A group's construct id: its name with characters outside `[A-Za-z0-9_-]` as `_` (the guard refuses two names that collide). */
+export function groupConstructId(name: string): string {
+  return `group-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+
 /** True when the stack needs the trigger: some group, or scopes for users in none. */
 export function usesScopeGrants(grants: ScopeGrants): boolean {
   return grants.groups.length > 0 || (grants.withoutGroup?.length ?? 0) > 0;
