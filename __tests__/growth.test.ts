@@ -15,18 +15,18 @@ describe("the API can grow", () => {
   const copy = copyProject("notes-growth-", REPOSITORY_EXTRAS);
   afterAll(() => removeFolder(copy));
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // GIVEN a new scope the web client may ask for and a route that requires it, with its handler
     applyRecipe(copy, addScopeAndRoute);
     // AND the README's matrix refreshed, as the recipe says
-    expect(runTs(copy, "scripts/readme-matrix.ts").status).toBe(0);
+    expect((await runTs(copy, "scripts/readme-matrix.ts")).status).toBe(0);
     // AND the edits staged, as a commit would hold them (the README test reads the tracked files)
     for (const args of [["init", "-q"], ["add", "-A"]]) expect(spawnSync("git", args, { cwd: copy }).status).toBe(0);
   });
 
-  test("the new route synthesizes with the new scope, its own function and its own permission", () => {
+  test("the new route synthesizes with the new scope, its own function and its own permission", async () => {
     const outdir = path.join(copy, "cdktf.out");
-    expect(runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir }).status).toBe(0);
+    expect((await runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir })).status).toBe(0);
     const dev = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const methods = Object.values(dev.resource.aws_api_gateway_method!);
     expect(methods.filter((method) => method.http_method === "POST" && (method.authorization_scopes as string[] | undefined)?.includes("https://notes.example.com/notes.share"))).toHaveLength(1);

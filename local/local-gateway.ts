@@ -167,6 +167,10 @@ export class LocalGateway {
           response.end(JSON.stringify({ message: "local gateway error" }));
         });
       });
+      // Idle keep-alive sockets close after 5 s: clients that read the Keep-Alive hint (undici's fetch, browsers) drop them first.
+      this.server.keepAliveTimeout = 5_000;
+      // A client gets 20 s to send its headers, then 408: a stalled connection does not hold a socket for Node's default minute.
+      this.server.headersTimeout = 20_000;
       await new Promise<void>((resolve, reject) => {
         this.server!.once("error", (error: NodeJS.ErrnoException) =>
           reject(error.code === "EADDRINUSE" ? expectedError(`port ${this.options.port ?? 3000} is in use: stop what holds it, or pick another with --port (0 picks a free one)`) : error),

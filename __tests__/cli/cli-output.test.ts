@@ -12,14 +12,14 @@ describe("npm run synth: failures are the findings only", () => {
   const copy = copyProject("notes-cli-");
   afterAll(() => removeFolder(copy));
 
-  test("a callback URL typo prints the guard's finding, exits 1 and writes nothing", () => {
+  test("a callback URL typo prints the guard's finding, exits 1 and writes nothing", async () => {
     // GIVEN environments.ts with a typo in a dev callback URL
     const file = path.join(copy, "environments.ts");
     const original = fs.readFileSync(file, "utf8");
     fs.writeFileSync(file, original.replace('"https://dev.notes.example.com/callback"', '"htps://dev.notes.example.com/callback"'));
     try {
       // WHEN it synthesizes
-      const result = runTs(copy, "main.ts", [], { CDKTF_OUTDIR: path.join(copy, "out-bad") });
+      const result = await runTs(copy, "main.ts", [], { CDKTF_OUTDIR: path.join(copy, "out-bad") });
       // THEN two lines: the count and the finding naming stack, client, field and value
       expect(result.status).toBe(1);
       expect(result.stderr).toBe(
@@ -34,9 +34,9 @@ describe("npm run synth: failures are the findings only", () => {
     }
   });
 
-  test("a good synth ends with a summary of what it wrote, suppressions as a count", () => {
+  test("a good synth ends with a summary of what it wrote, suppressions as a count", async () => {
     const outdir = path.join(copy, "out-good");
-    const result = runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir });
+    const result = await runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(0);
     expect(result.stderr).toBe("");
     const stacks = fs.readdirSync(path.join(outdir, "stacks")).sort();
@@ -51,12 +51,12 @@ describe("npm run synth: failures are the findings only", () => {
     expect(result.stdout).toMatch(/^policy warning COG2 at dev-data\/auth\/user-pool/m);
   });
 
-  test("a second synth with nothing changed keeps the output, byte for byte, and says so", () => {
+  test("a second synth with nothing changed keeps the output, byte for byte, and says so", async () => {
     const outdir = path.join(copy, "out-again");
-    expect(runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir }).status).toBe(0);
+    expect((await runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir })).status).toBe(0);
     const written = new Map(listFiles(outdir).map((file) => [file, fs.readFileSync(path.join(outdir, file))]));
     // WHEN it runs again
-    const again = runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir });
+    const again = await runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir });
     // THEN it prints the same findings and summary, and every file is as it was
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^kept \d+ stacks in out-again\/stacks, nothing changed since the last synth/m);
@@ -65,14 +65,14 @@ describe("npm run synth: failures are the findings only", () => {
     for (const [file, bytes] of written) expect(fs.readFileSync(path.join(outdir, file)).equals(bytes)).toBe(true);
     // WHEN an output file is damaged, or the state bucket changes THEN it synthesizes again
     fs.writeFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "{}");
-    const repaired = runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir });
+    const repaired = await runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir });
     expect(repaired.stdout).toMatch(/^wrote /m);
     expect(fs.readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json")).equals(written.get(path.join("stacks", "dev", "cdk.tf.json"))!)).toBe(true);
-    expect(runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir, STATE_BUCKET: "example-state" }).stdout).toMatch(/^wrote /m);
+    expect((await runTs(copy, "main.ts", [], { CDKTF_OUTDIR: outdir, STATE_BUCKET: "example-state" })).stdout).toMatch(/^wrote /m);
   });
 
-  test("--verbose lists each suppression with its reason", () => {
-    const result = runTs(copy, "main.ts", ["--verbose"], { CDKTF_OUTDIR: path.join(copy, "out-verbose") });
+  test("--verbose lists each suppression with its reason", async () => {
+    const result = await runTs(copy, "main.ts", ["--verbose"], { CDKTF_OUTDIR: path.join(copy, "out-verbose") });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^policy suppressed APIG4 at dev\/api\/method_GET_health: declared public: /m);
   });
@@ -139,8 +139,8 @@ describe("local commands: a bad command line is one line naming the flag", () =>
     ["web", "local/web.ts", ["--port", "70000", "--outputs", "package.json"], "--port must be a whole number from 1 to 65535, got '70000'"],
   ];
 
-  test.each(cases)("%s %s %j", (_, file, args, message) => {
-    const result = runTs(PROJECT_ROOT, file, args);
+  test.each(cases)("%s %s %j", async (_, file, args, message) => {
+    const result = await runTs(PROJECT_ROOT, file, args);
     expect(result.stderr).toBe(`${message}\n`);
     expect(result.stderr).not.toMatch(STACK_TRACE);
     expect(result.status).toBe(2);
@@ -154,8 +154,8 @@ describe("local commands: a bad command line is one line naming the flag", () =>
     ["local/user.ts", ["--stack", "--password", "--email", "--group"], "npm run user -- list"],
     ["local/login.ts", ["--stack", "--local", "--port", "--outputs", "--scope", "--tokens-file", "--no-open"], "TOKEN=$(npm run -s login -- --local)"],
     ["local/web.ts", ["--stack", "--outputs", "--port"], "npm run web -- --stack dev"],
-  ])("%s --help lists every flag and an example", (file, flags, example) => {
-    const result = runTs(PROJECT_ROOT, file, ["--help"]);
+  ])("%s --help lists every flag and an example", async (file, flags, example) => {
+    const result = await runTs(PROJECT_ROOT, file, ["--help"]);
     expect(result.status).toBe(0);
     for (const flag of flags) expect(result.stdout).toMatch(new RegExp(`^\\s+(-\\w, )?${flag}\\b`, "m"));
     expect(result.stdout).toContain(example);

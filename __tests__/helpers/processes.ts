@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 
 export interface CommandResult {
   readonly status: number | null;
@@ -6,15 +6,31 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-/** Runs a TypeScript entry point the way the npm scripts do (`node --import tsx`), in `cwd`. */
-export function runTs(cwd: string, file: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): CommandResult {
-  const result = spawnSync(process.execPath, ["--import", "tsx", file, ...args], {
-    cwd,
-    encoding: "utf8",
-    timeout: 60_000,
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "", DEBUG: "", ...env },
+/**
+ * Runs a command to its end without blocking the event loop: a test that holds HTTP connections
+ * (an in-process gateway, or keep-alive sockets to a server it started) must not run a child
+ * process synchronously, or the server closes the idle socket the next `fetch` reuses (ECONNRESET).
+ */
+export function runCommand(command: string, args: readonly string[], options: SpawnOptions & { timeoutMs?: number } = {}): Promise<CommandResult> {
+  const { timeoutMs = 60_000, ...spawnOptions } = options;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...spawnOptions, stdio: ["ignore", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout!.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", (error) => (clearTimeout(timer), reject(error)));
+    child.once("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
+    });
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a TypeScript entry point the way the npm scripts do (`node --import tsx`), in `cwd`. */
+export function runTs(cwd: string, file: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  return runCommand(process.execPath, ["--import", "tsx", file, ...args], { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "", DEBUG: "", ...env } });
 }
 
 /** A long-running process whose output can be awaited line by line. */

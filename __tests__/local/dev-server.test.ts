@@ -48,7 +48,7 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
   });
 
   test("a second instance of the stack is refused with the first one's address, and the first keeps serving", async () => {
-    const second = runTs(copy, "local/dev.ts", ["--port", "0", "--fresh", "--no-watch", "--web-port", "0"]);
+    const second = await runTs(copy, "local/dev.ts", ["--port", "0", "--fresh", "--no-watch", "--web-port", "0"]);
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`^stack 'dev' is already being served at http://127\\.0\\.0\\.1:${port} by process ${dev.child.pid}: stop it first`));
     expect((await fetch(`${base}/health`)).status).toBe(200);
@@ -58,19 +58,19 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
     const token = (...args: string[]) => runTs(copy, "local/token.ts", ["--port", port, "--user", "bob", "--group", "readers", ...args]);
     const call = (method: string, bearer: string) =>
       fetch(`${base}/notes`, { method, headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" }, body: method === "POST" ? JSON.stringify({ title: "t", body: "" }) : undefined });
-    const sdk = token("--sdk");
+    const sdk = await token("--sdk");
     expect(sdk.stderr).toBe("");
     expect(sdk.status).toBe(0);
     expect((await call("GET", sdk.stdout.trim())).status).toBe(200);
     expect((await call("POST", sdk.stdout.trim())).status).toBe(401);
 
-    const refused = token("--scope", "notes.write");
+    const refused = await token("--scope", "notes.write");
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe("");
     expect(refused.stderr).toBe(
       "invalid_scope: bob's groups (readers) do not grant https://notes.example.com/notes.write; the pre-token-generation trigger removes it, as Cognito would. Name a group that grants it (--group), or pass --no-trigger to mint the token anyway\n",
     );
-    const forced = token("--scope", "notes.write", "--no-trigger");
+    const forced = await token("--scope", "notes.write", "--no-trigger");
     expect(forced.status).toBe(0);
     expect((await call("POST", forced.stdout.trim())).status).toBe(201);
   });

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -7,6 +6,7 @@ import { LocalIssuer, localSub } from "../../local/local-issuer";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
 import { PROJECT_ROOT } from "../../stacks/paths";
 import { ContractChecker } from "../helpers/contract";
+import { runCommand } from "../helpers/processes";
 
 const READ = "https://notes.example.com/notes.read";
 const WRITE = "https://notes.example.com/notes.write";
@@ -253,8 +253,8 @@ describe("local gateway: requests as API Gateway treats them", () => {
 });
 
 describe("npm run smoke -- --local", () => {
-  test("passes every check", () => {
-    const result = spawnSync("npm", ["run", "-s", "smoke", "--", "--local"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 120_000 });
+  test("passes every check", async () => {
+    const result = await runCommand("npm", ["run", "-s", "smoke", "--", "--local"], { cwd: PROJECT_ROOT, timeoutMs: 120_000 });
     expect(result.stdout).toContain("6 passed, 0 failed");
     expect(result.status).toBe(0);
   });

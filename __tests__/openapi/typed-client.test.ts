@@ -1,10 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalGateway, localClientId } from "../../local/local-gateway";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
 import { PROJECT_ROOT } from "../../stacks/paths";
+import { runCommand } from "../helpers/processes";
 
 jest.setTimeout(60_000);
 
@@ -21,7 +21,8 @@ describe("a typed client generated from the OpenAPI document (openapi-typescript
     fs.mkdirSync(work, { recursive: true });
     fs.copyFileSync(path.join(PROJECT_ROOT, "examples", "typed-client.ts"), path.join(work, "typed-client.ts"));
     // The README's command, on the synthesized document
-    execFileSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "openapi-typescript", "bin", "cli.js"), model.openApiFile, "-o", path.join(work, "notes-api.d.ts")], { stdio: "pipe" });
+    const generated = await runCommand(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "openapi-typescript", "bin", "cli.js"), model.openApiFile, "-o", path.join(work, "notes-api.d.ts")]);
+    expect(generated).toMatchObject({ status: 0 });
   });
 
   afterAll(async () => {
@@ -30,17 +31,17 @@ describe("a typed client generated from the OpenAPI document (openapi-typescript
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test("type-checks under the project's strict settings", () => {
+  test("type-checks under the project's strict settings", async () => {
     const tsconfig = path.join(work, "tsconfig.json");
     fs.writeFileSync(tsconfig, JSON.stringify({ extends: "../../tsconfig.json", include: ["*.ts"], exclude: [] }));
-    execFileSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig], { stdio: "pipe" });
+    expect(await runCommand(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig])).toMatchObject({ status: 0, stdout: "" });
   });
 
-  test("a wrong body is a compile error: the types come from the handlers' schemas", () => {
+  test("a wrong body is a compile error: the types come from the handlers' schemas", async () => {
     const broken = path.join(work, "broken.ts");
     fs.writeFileSync(broken, 'import createClient from "openapi-fetch";\nimport type { paths } from "./notes-api";\nexport const call = () => createClient<paths>({ baseUrl: "" }).POST("/notes", { body: { titel: "typo" } });\n');
     try {
-      const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(work, "tsconfig.json")], { encoding: "utf8" });
+      const result = await runCommand(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(work, "tsconfig.json")]);
       expect(result.status).not.toBe(0);
       expect(result.stdout).toMatch(/broken\.ts.*'titel' does not exist/s);
     } finally {

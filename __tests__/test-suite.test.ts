@@ -1,0 +1,35 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../stacks/paths";
+
+const TESTS = path.join(PROJECT_ROOT, "__tests__");
+const SYNCHRONOUS_CHILD = /\b(spawnSync|execFileSync|execSync)\(/;
+const HOLDS_HTTP_CONNECTIONS = /\bfetch\(|\.start\(\)|createServer\(|new RunningProcess\(|startLocalDynamo\(/;
+
+function testSources(folder: string): string[] {
+  return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name === "fixtures" ? [] : testSources(full);
+    return entry.name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+describe("the test suite", () => {
+  // A synchronous child process stops the event loop; an in-process server (or one the test talks
+  // to over keep-alive) then closes the idle socket the next fetch reuses: ECONNRESET on a slow or
+  // loaded machine, green on a fast one.
+  test("no file that serves or fetches over HTTP runs a child process synchronously", () => {
+    const offenders = testSources(TESTS)
+      .filter((file) => {
+        const source = fs.readFileSync(file, "utf8");
+        return SYNCHRONOUS_CHILD.test(source) && HOLDS_HTTP_CONNECTIONS.test(source);
+      })
+      .map((file) => path.relative(PROJECT_ROOT, file));
+    expect(offenders).toEqual([]);
+  });
+
+  test("the helpers every test shares never block on a child process", () => {
+    const blocking = testSources(path.join(TESTS, "helpers")).filter((file) => SYNCHRONOUS_CHILD.test(fs.readFileSync(file, "utf8")));
+    expect(blocking.map((file) => path.relative(PROJECT_ROOT, file))).toEqual([]);
+  });
+});
