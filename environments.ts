@@ -68,5 +68,8 @@ export const bootstrap: BootstrapConfig = {
   githubRepository: "example-org/notes-api",
   stateBucket: "example-org-notes-terraform-state",
   deployEnvironments: ["dev", "prod"],
+  // Pull requests plan dev against its state; prod is planned on main and applied as its approver saw it.
+  pullRequestEnvironments: ["dev"],
+  approvals: { prod: { teams: ["platform-leads"] } },
   tags: { project: "notes", environment: "bootstrap" },
 };

@@ -87,6 +87,19 @@ describe("NotesApp", () => {
     expect(() => app.addEnvironments([environments.dev, twin])).toThrow(/\[prod\] config\.auth: domainPrefix = "notes-example-dev": environment 'dev' uses it in eu-west-1 too/);
   });
 
+  test.each([
+    ["dev", "dev-eu", "notes", "notes"],
+    ["eu", "x", "notes", "notes-eu"],
+  ])("fails when one environment's names prefix another's: %s and %s", (first, second, firstPrefix, secondPrefix) => {
+    // GIVEN two environments whose resource names nest: every notes-dev-* wildcard of the first matches the second's resources
+    const one = { ...environments.dev, name: first, namePrefix: firstPrefix, auth: { ...environments.dev.auth, domainPrefix: "notes-one" } };
+    const other = { ...environments.prod, name: second, namePrefix: secondPrefix, auth: { ...environments.prod.auth, domainPrefix: "notes-other" } };
+    // THEN the app refuses them before building either
+    expect(() => new NotesApp({ outdir: freshFolder(), env: {} }).addEnvironments([one, other])).toThrow(
+      `[${second}] environments[1]: name = "${second}": its resource names (${secondPrefix}-${second}-...) start with environment '${first}''s (${firstPrefix}-${first}-...): one environment's IAM wildcards would match the other's resources`,
+    );
+  });
+
   test("allows one domain prefix in two regions", () => {
     const app = new NotesApp({ outdir: freshFolder(), env: {} });
     const elsewhere = { ...environments.prod, region: "us-east-1", auth: { ...environments.prod.auth, domainPrefix: environments.dev.auth.domainPrefix } };

@@ -149,9 +149,48 @@ export interface BootstrapConfig {
    */
   readonly deployEnvironments: readonly string[];
   /**
+   * Environments pull requests may plan: their role reads these environments' state and nothing
+   * of the live account (pull requests plan with `-refresh=false`). Never one in `approvals`.
+   * @default - none: pull requests only synthesize and show the auth matrix
+   */
+  readonly pullRequestEnvironments?: readonly string[];
+  /**
+   * Who approves a deploy to an environment (its GitHub environment's required reviewers): team
+   * slugs of the repository's organization and user logins, 1 to 6 in all. An environment listed
+   * here is planned on main by the main plan role and applied only as the approver saw it.
+   * @default - no approval: every deploy environment is applied as soon as main is tested
+   */
+  readonly approvals?: Readonly<Record<string, GithubApproval>>;
+  /**
+   * The only branch whose workflows may deploy: each apply role trusts jobs of this ref only, and
+   * each GitHub environment's deployment branch policy names it.
+   * @default "main"
+   */
+  readonly deployBranch?: string;
+  /**
+   * The repository part of GitHub's OIDC subject, `repo:<this>:...`. Repositories that use immutable
+   * subject claims (github.com repositories created or renamed since mid-2026, or opted in) carry
+   * their owner and repository ids there: copy the prefix from the repository's OIDC settings.
+   * @default - `githubRepository`
+   */
+  readonly oidcSubjectRepository?: string;
+  /**
    * Create the GitHub OIDC provider; an account has at most one per URL.
    * @default true
    */
   readonly createOidcProvider?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The required reviewers of one GitHub environment. */
+export interface GithubApproval {
+  /** Team slugs of the repository's organization, for example `platform-leads`. @default - none */
+  readonly teams?: readonly string[];
+  /** User logins. @default - none */
+  readonly users?: readonly string[];
+  /**
+   * Whoever started the deploy cannot approve it (`prevent_self_review`).
+   * @default true
+   */
+  readonly preventSelfReview?: boolean;
 }

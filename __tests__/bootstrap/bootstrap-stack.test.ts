@@ -23,7 +23,7 @@ const policyOf = (roleName: string) =>
 const REGION = "eu-west-1";
 const devApply = policyOf("notes-github-apply-dev");
 const prodApply = policyOf("notes-github-apply-prod");
-const plan = policyOf("notes-github-plan");
+const plan = policyOf("notes-github-plan-main");
 const boundary = (environment: string) => `arn:aws:iam::${ACCOUNT}:policy/notes-${environment}-function-boundary`;
 const table = (environment: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/notes-${environment}-notes`;
 const pool = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_AbCdEf123`;
@@ -66,25 +66,38 @@ describe("BootstrapStack", () => {
     });
   });
 
-  test("the plan role is trusted only for this repository's pull requests and main's prod plan", () => {
-    const trust = trustOf("notes-github-plan");
+  test("the pull-request plan role is trusted only for this repository's pull requests", () => {
+    const trust = trustOf("notes-github-plan-pull-request");
     expect(trust.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(trust.Principal.Federated).toBe(referenceTo(json, "aws_iam_openid_connect_provider", "url", "https://token.actions.githubusercontent.com", "arn"));
-    expect(trust.Condition.StringEquals).toEqual({
-      "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-      "token.actions.githubusercontent.com:sub": ["repo:example-org/notes-api:pull_request", "repo:example-org/notes-api:ref:refs/heads/main"],
+    expect(trust.Condition).toEqual({
+      StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+      StringLike: { "token.actions.githubusercontent.com:sub": "repo:example-org/notes-api:pull_request:ref:refs/pull/*/merge" },
     });
   });
 
-  test("each deploy environment has its own apply role, trusted only for jobs of that GitHub environment", () => {
+  test("the main plan role is trusted only for jobs on main that name no environment", () => {
+    expect(trustOf("notes-github-plan-main").Condition).toEqual({
+      StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-org/notes-api:ref:refs/heads/main:ref:refs/heads/main" },
+    });
+  });
+
+  test("each deploy environment has its own apply role, trusted only for jobs of that GitHub environment on main", () => {
     for (const environment of bootstrap.deployEnvironments) {
-      expect(trustOf(`notes-github-apply-${environment}`).Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
-        `repo:example-org/notes-api:environment:${environment}`,
-      ]);
+      expect(trustOf(`notes-github-apply-${environment}`).Condition).toEqual({
+        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": `repo:example-org/notes-api:environment:${environment}:ref:refs/heads/main` },
+      });
     }
     expect(configsOf(json, "aws_iam_role").map((candidate) => candidate.name).sort()).toEqual(
-      ["notes-apigateway-cloudwatch", ...bootstrap.deployEnvironments.map((environment) => `notes-github-apply-${environment}`), "notes-github-plan"].sort(),
+      ["notes-apigateway-cloudwatch", ...bootstrap.deployEnvironments.map((environment) => `notes-github-apply-${environment}`), "notes-github-plan-main", "notes-github-plan-pull-request"].sort(),
     );
+  });
+
+  test("the subjects follow the deploy branch and a repository's immutable subject prefix", () => {
+    const custom = JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployBranch: "release", oidcSubjectRepository: "example-org@123/notes-api@456" }, allEnvironments)));
+    const subjectOf = (name: string) => JSON.parse(findResource(custom, "aws_iam_role", "name", name).assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+    expect(subjectOf("notes-github-apply-prod")).toBe("repo:example-org@123/notes-api@456:environment:prod:ref:refs/heads/release");
+    expect(subjectOf("notes-github-plan-main")).toBe("repo:example-org@123/notes-api@456:ref:refs/heads/release:ref:refs/heads/release");
   });
 
   test("each environment's function boundary caps functions to that environment's tables, log groups and traces", () => {
@@ -109,7 +122,7 @@ describe("BootstrapStack", () => {
 
   test("outputs what the workflows need: one apply role per environment", () => {
     expect(Object.keys(json.output).sort()).toEqual(
-      [...bootstrap.deployEnvironments.map((environment) => `apply_role_arn_${environment}`), "plan_role_arn", "state_bucket", "state_region"].sort(),
+      [...bootstrap.deployEnvironments.map((environment) => `apply_role_arn_${environment}`), "main_plan_role_arn", "pull_request_plan_role_arn", "state_bucket", "state_region"].sort(),
     );
   });
 
@@ -123,7 +136,7 @@ describe("BootstrapStack", () => {
     expect(findings.filter((finding) => finding.suppressedBecause).map((finding) => finding.path).sort()).toEqual(
       [
         "bootstrap/api-gateway-logging/policy",
-        "bootstrap/github/plan-policy",
+        "bootstrap/github/plan-main-policy",
         ...bootstrap.deployEnvironments.flatMap((environment) => [`bootstrap/github/apply-${environment}-policy`, `bootstrap/github/${environment}-function-boundary`]),
       ].sort(),
     );
@@ -142,7 +155,16 @@ describe("BootstrapStack", () => {
     ["the state bucket uses a reserved prefix", { stateBucket: "xn--state" }, "stateBucket", '"xn--state"', "reserves the prefixes"],
     ["the region is unknown", { region: "moon-1" }, "region", '"moon-1"', "not an AWS region"],
     ["the account id is a placeholder word", { accountId: "ACCOUNT" }, "accountId", '"ACCOUNT"', "12 digits"],
-    ["an environment is listed twice", { deployEnvironments: ["dev", "dev"] }, "deployEnvironments", '"dev"', "listed twice"],
+    ["an environment is listed twice", { deployEnvironments: ["dev", "dev", "prod"] }, "deployEnvironments", '"dev"', "listed twice"],
+    ["pull requests may read an environment that needs approval", { pullRequestEnvironments: ["dev", "prod"] }, "pullRequestEnvironments", '"prod"', "needs an approval to deploy"],
+    ["pull requests may read an environment that is not deployed", { pullRequestEnvironments: ["staging"] }, "pullRequestEnvironments", '"staging"', "not in deployEnvironments"],
+    ["an approval names an environment that is not deployed", { approvals: { staging: { teams: ["platform-leads"] } } }, "approvals", '"staging"', "not in deployEnvironments"],
+    ["an approval names nobody", { approvals: { prod: {} } }, "approvals.prod", "{}", "1 to 6 teams and users"],
+    ["an approval names seven reviewers", { approvals: { prod: { users: ["a", "b", "c", "d", "e", "f", "g"] } } }, "approvals.prod", '{"users":["a","b","c","d","e","f","g"]}', "1 to 6 teams and users"],
+    ["a reviewer is not a GitHub login", { approvals: { prod: { users: ["no spaces"] } } }, "approvals.prod.users", '"no spaces"', "a GitHub user login"],
+    ["a team is given with its organization", { approvals: { prod: { teams: ["example-org/platform-leads"] } } }, "approvals.prod.teams", '"example-org/platform-leads"', "the team's slug"],
+    ["the deploy branch is not a branch name", { deployBranch: "refs/heads/main" }, "deployBranch", '"refs/heads/main"', "a branch name"],
+    ["the OIDC subject repository is malformed", { oidcSubjectRepository: "example-org:notes" }, "oidcSubjectRepository", '"example-org:notes"', "owner/name"],
   ] as const)("fails when %s", (_, change, field, value, message) => {
     // WHEN the bootstrap stack is built from a config with one bad field
     const build = () => new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, ...change }, allEnvironments);
@@ -202,7 +224,7 @@ describe("bootstrap IAM, asked as questions", () => {
 
   test.each(["dev", "prod"])("apply-%s cannot change its own policy or trust, nor the other bootstrap roles", async (environment) => {
     const policy = environment === "dev" ? devApply : prodApply;
-    for (const target of [`notes-github-apply-${environment}`, "notes-github-apply-dev", "notes-github-plan", "notes-apigateway-cloudwatch"]) {
+    for (const target of [`notes-github-apply-${environment}`, "notes-github-apply-dev", "notes-github-plan-main", "notes-github-plan-pull-request", "notes-apigateway-cloudwatch"]) {
       for (const action of ["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary"]) {
         expect([target, action, await decide(policy, { action, resource: role(target), context: { "iam:PermissionsBoundary": boundary(environment) } })]).toEqual([
           target,
@@ -239,7 +261,7 @@ describe("bootstrap IAM, asked as questions", () => {
     }
   });
 
-  test("the plan role cannot list users, read or change them, or write anything", async () => {
+  test("the main plan role cannot list users, read or change them, or write anything", async () => {
     for (const action of ["cognito-idp:ListUsers", "cognito-idp:AdminGetUser", "cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:UpdateUserPool"]) {
       expect([action, await decide(plan, { action, resource: pool })]).toEqual([action, "ImplicitlyDenied"]);
     }
@@ -248,15 +270,94 @@ describe("bootstrap IAM, asked as questions", () => {
     expect(await decide(plan, { action: "lambda:UpdateFunctionCode", resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:notes-dev-me` })).not.toBe("Allowed");
   });
 
-  test("the plan role reads what terraform plan refreshes", async () => {
+  test("the main plan role reads what terraform plan refreshes, in every environment", async () => {
     expect(await decide(plan, { action: "s3:GetObject", resource: `arn:aws:s3:::${bootstrap.stateBucket}/notes/prod-data.tfstate` })).toBe("Allowed");
-    expect(await decide(plan, { action: "cognito-idp:DescribeUserPool", resource: pool })).toBe("Allowed");
-    expect(await decide(plan, { action: "apigateway:GET", resource: restApi })).toBe("Allowed");
-    expect(await decide(plan, { action: "dynamodb:DescribeTable", resource: table("prod") })).toBe("Allowed");
+    for (const environment of ["notes-dev", "notes-prod"]) {
+      expect(await decide(plan, { action: "cognito-idp:DescribeUserPool", resource: pool, context: tagged("ResourceTag", environment) })).toBe("Allowed");
+      expect(await decide(plan, { action: "cognito-idp:DescribeUserPoolClient", resource: pool, context: tagged("ResourceTag", environment) })).toBe("Allowed");
+      expect(await decide(plan, { action: "apigateway:GET", resource: restApi, context: tagged("ResourceTag", environment) })).toBe("Allowed");
+    }
+    expect(await decide(plan, { action: "dynamodb:DescribeTable", resource: table("prod"), context: tagged("ResourceTag", "notes-prod") })).toBe("Allowed");
   });
 
-  test("the plan role's only verbs are reads", () => {
-    const verbs = plan.Statement.flatMap((statement) => statement.Action).map((action) => action.split(":")[1]!);
+  test.each([
+    ["an untagged pool of another app", { action: "cognito-idp:DescribeUserPoolClient", resource: `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_Other123` }],
+    ["a pool of another team's environment", { action: "cognito-idp:DescribeUserPoolClient", resource: pool, context: tagged("ResourceTag", "billing-prod") }],
+    ["an untagged REST API", { action: "apigateway:GET", resource: `arn:aws:apigateway:${REGION}::/restapis/zzzz999999/stages/prod` }],
+  ] as const)("fails when the main plan role reads %s", async (_, question) => {
+    expect(await decide(plan, question)).not.toBe("Allowed");
+  });
+
+  test.each(["notes-github-plan-main", "notes-github-plan-pull-request"])("%s's only verbs are reads", (name) => {
+    const verbs = policyOf(name).Statement.flatMap((statement) => statement.Action).map((action) => action.split(":")[1]!);
     expect(verbs.filter((verb) => !/^(Describe|Get|List)/.test(verb) && verb !== "GET")).toEqual([]);
+  });
+});
+
+// The delivery review's findings, each asked of the evaluator.
+describe("bootstrap IAM: the delivery review", () => {
+  const pullRequestPlan = policyOf("notes-github-plan-pull-request");
+  const executionLogGroup = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:API-Gateway-Execution-Logs_a1b2c3d4e5/prod`;
+  const tagging = (resourceTag: string | undefined, requestTag: string, keys: string[] = ["deploy-environment"]) => ({
+    ...(resourceTag ? tagged("ResourceTag", resourceTag) : {}),
+    ...tagged("RequestTag", requestTag),
+    "aws:TagKeys": keys,
+  });
+
+  test.each(["logs:TagResource", "logs:TagLogGroup"])("fails when the dev apply role retags a prod-tagged log group (%s)", async (action) => {
+    expect(await decide(devApply, { action, resource: executionLogGroup, context: tagging("notes-prod", "notes-dev") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action, resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/notes-dev-me`, context: tagging("notes-prod", "notes-dev") })).not.toBe("Allowed");
+  });
+
+  test("fails when an apply role strips or rewrites its own environment tag, or sets a tag key the environment does not have", async () => {
+    const own = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/notes-dev-me`;
+    expect(await decide(devApply, { action: "logs:UntagResource", resource: own, context: { ...tagged("ResourceTag", "notes-dev"), "aws:TagKeys": ["deploy-environment"] } })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "logs:TagResource", resource: own, context: tagging("notes-dev", "notes-prod") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "logs:TagResource", resource: own, context: { ...tagged("ResourceTag", "notes-dev"), "aws:TagKeys": ["owner"] } })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "cognito-idp:TagResource", resource: pool, context: tagging("notes-dev", "notes-prod") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "lambda:TagResource", resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:notes-dev-me`, context: tagging("notes-prod", "notes-dev") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "dynamodb:TagResource", resource: table("dev"), context: tagging("notes-prod", "notes-dev") })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "iam:TagRole", resource: role("notes-dev-me-role"), context: tagging("notes-prod", "notes-dev") })).not.toBe("Allowed");
+    // API Gateway's tagging API has no resource-tag key: the environment tag is set at creation and never through it
+    expect(await decide(devApply, { action: "apigateway:PUT", resource: `arn:aws:apigateway:${REGION}::/tags/arn%3Aaws%3Aapigateway%3A${REGION}%3A%3A%2Frestapis%2Fa1b2c3d4e5`, context: tagging(undefined, "notes-dev") })).not.toBe("Allowed");
+  });
+
+  test("an apply role still tags what it creates and changes the other tags of its own resources", async () => {
+    expect(await decide(devApply, { action: "logs:CreateLogGroup", resource: executionLogGroup, context: tagging(undefined, "notes-dev", ["project", "environment", "deploy-environment"]) })).toBe("Allowed");
+    expect(await decide(devApply, { action: "logs:TagResource", resource: executionLogGroup, context: tagging(undefined, "notes-dev", ["project", "environment", "deploy-environment"]) })).toBe("Allowed");
+    expect(await decide(devApply, { action: "logs:TagResource", resource: executionLogGroup, context: { ...tagged("ResourceTag", "notes-dev"), "aws:TagKeys": ["project"] } })).toBe("Allowed");
+    expect(await decide(devApply, { action: "logs:UntagResource", resource: executionLogGroup, context: { ...tagged("ResourceTag", "notes-dev"), "aws:TagKeys": ["project"] } })).toBe("Allowed");
+    expect(await decide(devApply, { action: "lambda:TagResource", resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:notes-dev-me`, context: tagging(undefined, "notes-dev", ["project", "deploy-environment"]) })).toBe("Allowed");
+    expect(await decide(devApply, { action: "apigateway:PUT", resource: `arn:aws:apigateway:${REGION}::/tags/x`, context: { "aws:TagKeys": ["project"], "aws:RequestTag/project": "notes" } })).toBe("Allowed");
+  });
+
+  test("fails when the dev apply role rewrites a function role's trust", async () => {
+    expect(await decide(devApply, { action: "iam:UpdateAssumeRolePolicy", resource: role("notes-dev-notes-list-role") })).not.toBe("Allowed");
+  });
+
+  test.each([["*"], ["444455556666"], ["arn:aws:iam::444455556666:root"], ["events.amazonaws.com"]])("fails when the dev apply role grants invoke to %s", async (principal) => {
+    expect(await decide(devApply, { action: "lambda:AddPermission", resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:notes-dev-me`, context: { "lambda:Principal": principal } })).not.toBe("Allowed");
+  });
+
+  test.each(["apigateway.amazonaws.com", "cognito-idp.amazonaws.com"])("an apply role grants invoke to %s, which the stacks need", async (principal) => {
+    expect(await decide(devApply, { action: "lambda:AddPermission", resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:notes-dev-me`, context: { "lambda:Principal": principal } })).toBe("Allowed");
+  });
+
+  test.each([
+    ["reads prod's state", { action: "s3:GetObject", resource: `arn:aws:s3:::${bootstrap.stateBucket}/notes/prod.tfstate` }],
+    ["reads prod-data's state", { action: "s3:GetObject", resource: `arn:aws:s3:::${bootstrap.stateBucket}/notes/prod-data.tfstate` }],
+    ["reads the prod pool's clients", { action: "cognito-idp:DescribeUserPoolClient", resource: pool, context: tagged("ResourceTag", "notes-prod") }],
+    ["reads the dev pool's clients (their secrets)", { action: "cognito-idp:DescribeUserPoolClient", resource: pool, context: tagged("ResourceTag", "notes-dev") }],
+    ["reads an untagged pool of another app", { action: "cognito-idp:DescribeUserPool", resource: `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_Other123` }],
+    ["reads an untagged REST API", { action: "apigateway:GET", resource: `arn:aws:apigateway:${REGION}::/restapis/zzzz999999/stages/prod` }],
+    ["reads a prod function", { action: "lambda:GetFunction", resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:notes-prod-me` }],
+  ] as const)("fails when the pull-request plan role %s", async (_, question) => {
+    expect(await decide(pullRequestPlan, question)).not.toBe("Allowed");
+  });
+
+  test("the pull-request plan role reads the dev state it plans against", async () => {
+    for (const stack of ["dev", "dev-data"]) {
+      expect(await decide(pullRequestPlan, { action: "s3:GetObject", resource: `arn:aws:s3:::${bootstrap.stateBucket}/notes/${stack}.tfstate` })).toBe("Allowed");
+    }
   });
 });

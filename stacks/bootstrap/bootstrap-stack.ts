@@ -12,7 +12,7 @@ import { StateBucket } from "./state-bucket";
 
 /**
  * Applied once per account by an administrator, before the first deploy: the state bucket, the
- * GitHub OIDC provider, the plan role and one apply role per deploy environment with its
+ * GitHub OIDC provider, two plan roles and one apply role per deploy environment with its
  * functions' permissions boundary, and API Gateway's logging role. Its own state stays local (it
  * creates the bucket); keep that file safe or migrate it into the bucket.
  */
@@ -36,7 +36,8 @@ export class BootstrapStack extends CheckedStack {
     const outputs: Record<string, { value: string; description: string }> = {
       state_bucket: { value: this.stateBucket.bucket.bucket, description: "STATE_BUCKET for the app stacks" },
       state_region: { value: config.region, description: "STATE_REGION for the app stacks" },
-      plan_role_arn: { value: this.roles.planRole.arn, description: "PLAN_ROLE_ARN: read-only, for pull requests" },
+      pull_request_plan_role_arn: { value: this.roles.pullRequestPlanRole.arn, description: "PULL_REQUEST_PLAN_ROLE_ARN: reads the state of the pull-request environments, nothing else" },
+      main_plan_role_arn: { value: this.roles.mainPlanRole.arn, description: "MAIN_PLAN_ROLE_ARN: read-only, plans every environment on the deploy branch before its approval" },
     };
     for (const [environment, role] of this.roles.applyRoles) {
       outputs[`apply_role_arn_${environment}`] = { value: role.arn, description: `APPLY_ROLE_ARN of the GitHub environment '${environment}'` };

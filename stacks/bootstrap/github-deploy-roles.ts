@@ -5,14 +5,12 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { BootstrapConfig, EnvironmentConfig } from "../config";
-import { DEPLOY_ENVIRONMENT_TAG, environmentSlug, functionBoundaryArn, functionBoundaryName } from "../iam/deploy-environment";
+import { DEPLOY_ENVIRONMENT_TAG, environmentSlug, environmentTags, functionBoundaryArn, functionBoundaryName } from "../iam/deploy-environment";
 import { policyDocument, type PolicyStatement } from "../iam/policy-document";
 import { dataStackName } from "../stack-names";
 import { suppress } from "../suppressions";
 import { stateKey } from "../state/backend";
-
-export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
-const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+import { GITHUB_OIDC_HOST, GITHUB_OIDC_URL, githubSubjects } from "./github-oidc";
 
 export interface GithubDeployRolesProps {
   readonly config: BootstrapConfig;
@@ -22,8 +20,15 @@ export interface GithubDeployRolesProps {
 }
 
 /** Names of the bootstrap's own roles: no apply role may touch them (explicit deny). */
-export function bootstrapRoleNames(config: Pick<BootstrapConfig, "namePrefix">): { plan: string; applyPrefix: string; logging: string } {
-  return { plan: `${config.namePrefix}-github-plan`, applyPrefix: `${config.namePrefix}-github-apply-`, logging: `${config.namePrefix}-apigateway-cloudwatch` };
+export function bootstrapRoleNames(config: Pick<BootstrapConfig, "namePrefix">) {
+  const planPrefix = `${config.namePrefix}-github-plan-`;
+  return {
+    planPrefix,
+    pullRequestPlan: `${planPrefix}pull-request`,
+    mainPlan: `${planPrefix}main`,
+    applyPrefix: `${config.namePrefix}-github-apply-`,
+    logging: `${config.namePrefix}-apigateway-cloudwatch`,
+  };
 }
 
 /** The environment's two state objects and their lock files in the state bucket. */
@@ -86,8 +91,6 @@ const COGNITO_MANAGEMENT = [
   "cognito-idp:GetGroup",
   "cognito-idp:UpdateGroup",
   "cognito-idp:DeleteGroup",
-  "cognito-idp:TagResource",
-  "cognito-idp:UntagResource",
   "cognito-idp:ListTagsForResource",
 ];
 
@@ -114,11 +117,8 @@ const LAMBDA_MANAGEMENT = [
   "lambda:UpdateFunctionConfiguration",
   "lambda:PutFunctionConcurrency",
   "lambda:DeleteFunctionConcurrency",
-  "lambda:AddPermission",
   "lambda:RemovePermission",
   "lambda:GetPolicy",
-  "lambda:TagResource",
-  "lambda:UntagResource",
   "lambda:ListTags",
 ];
 
@@ -132,30 +132,99 @@ const DYNAMODB_MANAGEMENT = [
   "dynamodb:DescribeContinuousBackups",
   "dynamodb:UpdateContinuousBackups",
   "dynamodb:DescribeTimeToLive",
-  "dynamodb:TagResource",
-  "dynamodb:UntagResource",
   "dynamodb:ListTagsOfResource",
 ];
 
 const DYNAMODB_READ = ["dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"];
 
-const LOG_GROUP_MANAGEMENT = ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:ListTagsForResource", "logs:ListTagsLogGroup"];
+const LOG_GROUP_MANAGEMENT = ["logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:ListTagsForResource", "logs:ListTagsLogGroup"];
 
 const ROLE_READ = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"];
 /** Role writes that take the `iam:PermissionsBoundary` condition key (IAM User Guide, permissions boundaries). */
 const BOUNDED_ROLE_WRITES = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy"];
-/** Role writes without that key: they cannot widen what a role's boundary caps. */
-const ROLE_UPKEEP = ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole"];
+/**
+ * Role writes without that key: they cannot widen what a role's boundary caps. No
+ * `iam:UpdateAssumeRolePolicy`: a function role's trust never changes in place (a role whose trust
+ * must change is replaced), so no apply role can open one to another principal.
+ */
+const ROLE_UPKEEP = ["iam:DeleteRole", "iam:UpdateRole"];
 /** Writes that could lift a role out of its boundary, or reach the bootstrap's own roles and boundaries. */
-const ESCALATION = [...BOUNDED_ROLE_WRITES, ...ROLE_UPKEEP, "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:PassRole"];
+const ESCALATION = [
+  ...BOUNDED_ROLE_WRITES,
+  ...ROLE_UPKEEP,
+  "iam:UpdateAssumeRolePolicy",
+  "iam:TagRole",
+  "iam:UntagRole",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
+  "iam:PassRole",
+];
+/** The only services that may invoke an environment's functions: its API and its user pool's trigger. */
+const INVOKING_SERVICES = ["apigateway.amazonaws.com", "cognito-idp.amazonaws.com"];
+
+/** Each service's tag and untag verbs, on the resources an environment's role manages. */
+const TAGGING = {
+  cognito: { tag: ["cognito-idp:TagResource"], untag: ["cognito-idp:UntagResource"] },
+  lambda: { tag: ["lambda:TagResource"], untag: ["lambda:UntagResource"] },
+  dynamodb: { tag: ["dynamodb:TagResource"], untag: ["dynamodb:UntagResource"] },
+  logs: { tag: ["logs:TagResource", "logs:TagLogGroup"], untag: ["logs:UntagResource", "logs:UntagLogGroup"] },
+  iam: { tag: ["iam:TagRole"], untag: ["iam:UntagRole"] },
+} as const;
 
 /**
- * Roles GitHub Actions assume through OIDC (no stored keys): one read-only plan role for pull
- * requests, and one apply role per deploy environment, trusted only for jobs of that GitHub
- * environment, that changes only that environment's resources and state.
+ * Tag changes checked on both sides: a tag request may carry only the environment's tag keys and,
+ * if it sets the environment tag, its own value; the resource, if it is tagged already, must be the
+ * environment's. A resource being created has no tags yet: its create call carries the request's.
+ * Untagging never removes the environment tag.
+ */
+function taggingStatements(environment: EnvironmentConfig, resources: readonly string[], verbs: { readonly tag: readonly string[]; readonly untag: readonly string[] }): PolicyStatement[] {
+  const slug = environmentSlug(environment);
+  const keys = Object.keys(environmentTags(environment));
+  const resourceTag = `aws:ResourceTag/${DEPLOY_ENVIRONMENT_TAG}`;
+  return [
+    {
+      actions: verbs.tag,
+      resources,
+      condition: {
+        StringEqualsIfExists: { [resourceTag]: slug, [`aws:RequestTag/${DEPLOY_ENVIRONMENT_TAG}`]: slug },
+        "ForAllValues:StringEquals": { "aws:TagKeys": keys },
+      },
+    },
+    {
+      actions: verbs.untag,
+      resources,
+      condition: { StringEquals: { [resourceTag]: slug }, "ForAllValues:StringEquals": { "aws:TagKeys": keys.filter((key) => key !== DEPLOY_ENVIRONMENT_TAG) } },
+    },
+  ];
+}
+
+/** Read verbs of `terraform plan` on one environment's resources, scoped by its tag wherever the service has resource tags. */
+function environmentReads(environment: EnvironmentConfig): PolicyStatement[] {
+  const arns = environmentArns(environment);
+  const tagged = { StringEquals: { [`aws:ResourceTag/${DEPLOY_ENVIRONMENT_TAG}`]: environmentSlug(environment) } };
+  return [
+    { actions: COGNITO_READ, resources: [arns.userPools], condition: tagged },
+    { actions: ["apigateway:GET"], resources: [arns.restApiChildren], condition: tagged },
+    { actions: LAMBDA_READ, resources: [arns.functions], condition: tagged },
+    { actions: DYNAMODB_READ, resources: [arns.tables], condition: tagged },
+    { actions: ROLE_READ, resources: [arns.roles] },
+    { actions: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], resources: arns.namedLogGroups },
+    { actions: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], resources: [arns.executionLogGroups], condition: tagged },
+  ];
+}
+
+/**
+ * Roles GitHub Actions assume through OIDC (no stored keys), each trusted for one subject of the
+ * repository's customized template (environment or event, and ref): a pull-request plan role that
+ * reads the state of `pullRequestEnvironments` only, a main plan role that plans every environment
+ * before its approval, and one apply role per deploy environment, trusted only for jobs of that
+ * GitHub environment on the deploy branch, that changes only that environment's resources and state.
  */
 export class GithubDeployRoles extends Construct {
-  readonly planRole: IamRole;
+  readonly pullRequestPlanRole: IamRole;
+  readonly mainPlanRole: IamRole;
   readonly applyRoles: ReadonlyMap<string, IamRole>;
   readonly boundaries: ReadonlyMap<string, IamPolicy>;
   readonly oidcProviderArn: string;
@@ -163,35 +232,36 @@ export class GithubDeployRoles extends Construct {
   constructor(scope: Construct, id: string, props: GithubDeployRolesProps) {
     super(scope, id);
     const { config, environments } = props;
-    const repository = config.githubRepository;
     this.oidcProviderArn =
       config.createOidcProvider === false
         ? new DataAwsIamOpenidConnectProvider(this, "github-oidc", { url: GITHUB_OIDC_URL }).arn
         : new IamOpenidConnectProvider(this, "github-oidc", { url: GITHUB_OIDC_URL, clientIdList: ["sts.amazonaws.com"] }).arn;
 
     const names = bootstrapRoleNames(config);
+    const subjects = githubSubjects(config);
     const bucketArn = `arn:aws:s3:::${props.stateBucketName}`;
-    const all = environments.map((environment) => environmentArns(environment));
+    const stateObjects = (planned: readonly EnvironmentConfig[]) => planned.flatMap((environment) => stateObjectArns(environment, props.stateBucketName).filter((key) => key.endsWith(".tfstate")));
+    const pullRequestEnvironments = environments.filter((environment) => config.pullRequestEnvironments?.includes(environment.name));
 
-    // Pull requests, and main's prod plan before its approval, plan with -lock=false: the plan role never writes, not even a lock file.
-    this.planRole = this.role(
-      "plan",
-      names.plan,
-      [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`],
+    // Pull requests run their own code: they plan with -refresh=false and -lock=false, so their role reads state and nothing else.
+    this.pullRequestPlanRole = this.role("plan-pull-request", names.pullRequestPlan, { pattern: subjects.pullRequest }, [
+      { actions: ["s3:ListBucket"], resources: [bucketArn] },
+      { actions: ["s3:GetObject"], resources: stateObjects(pullRequestEnvironments) },
+    ]);
+
+    // The deploy branch's plan before an approval: every environment, refreshed, without a lock; reads scoped by each environment's tag.
+    this.mainPlanRole = this.role(
+      "plan-main",
+      names.mainPlan,
+      { exactly: subjects.deployBranch },
       [
         { actions: ["s3:ListBucket"], resources: [bucketArn] },
-        { actions: ["s3:GetObject"], resources: environments.flatMap((environment) => stateObjectArns(environment, props.stateBucketName).filter((key) => key.endsWith(".tfstate"))) },
-        { actions: COGNITO_READ, resources: [...new Set(all.map((arns) => arns.userPools))] },
-        // DescribeUserPoolDomain names a domain, not a pool: it has no resource-level permission.
-        { actions: ["cognito-idp:DescribeUserPoolDomain"], resources: ["*"] },
-        { actions: ["apigateway:GET"], resources: [...new Set(all.map((arns) => arns.restApiChildren))] },
-        { actions: LAMBDA_READ, resources: all.map((arns) => arns.functions) },
-        { actions: DYNAMODB_READ, resources: all.map((arns) => arns.tables) },
-        { actions: ROLE_READ, resources: all.map((arns) => arns.roles) },
-        { actions: ["logs:DescribeLogGroups"], resources: ["*"] },
-        { actions: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], resources: all.flatMap((arns) => [...arns.namedLogGroups, arns.executionLogGroups]) },
+        { actions: ["s3:GetObject"], resources: stateObjects(environments) },
+        ...environments.flatMap((environment) => environmentReads(environment)),
+        // DescribeUserPoolDomain names a domain, not a pool, and DescribeLogGroups lists: neither has resource-level permissions.
+        { actions: ["cognito-idp:DescribeUserPoolDomain", "logs:DescribeLogGroups"], resources: ["*"] },
       ],
-      "read-only verbs for terraform plan; pools and REST APIs get ids only at creation, so their ARNs end in a wildcard; DescribeUserPoolDomain and DescribeLogGroups have no resource-level permissions",
+      "read-only verbs for terraform plan; pools and REST APIs get ids only at creation, so their ARNs end in a wildcard and the environment tag scopes them; DescribeUserPoolDomain and DescribeLogGroups have no resource-level permissions",
     );
 
     const applyRoles = new Map<string, IamRole>();
@@ -208,32 +278,45 @@ export class GithubDeployRoles extends Construct {
       boundaries.set(environment.name, boundary);
       const tagged = (key: "RequestTag" | "ResourceTag") => ({ StringEquals: { [`aws:${key}/${DEPLOY_ENVIRONMENT_TAG}`]: slug } });
       const withBoundary = { StringEquals: { "iam:PermissionsBoundary": arns.boundary } };
-      const protectedRoles = [names.plan, `${names.applyPrefix}*`, names.logging].map((name) => `arn:aws:iam::${environment.accountId}:role/${name}`);
+      const protectedRoles = [`${names.planPrefix}*`, `${names.applyPrefix}*`, names.logging].map((name) => `arn:aws:iam::${environment.accountId}:role/${name}`);
+      const logGroups = [...arns.namedLogGroups, arns.executionLogGroups];
       applyRoles.set(
         environment.name,
         this.role(
           `apply-${environment.name}`,
           `${names.applyPrefix}${environment.name}`,
-          [`repo:${repository}:environment:${environment.name}`],
+          { exactly: subjects.environment(environment.name) },
           [
             { actions: ["s3:ListBucket"], resources: [bucketArn] },
             { actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: stateObjectArns(environment, props.stateBucketName) },
             { actions: ["cognito-idp:CreateUserPool"], resources: ["*"], condition: tagged("RequestTag") },
             { actions: COGNITO_MANAGEMENT, resources: [arns.userPools], condition: tagged("ResourceTag") },
+            ...taggingStatements(environment, [arns.userPools], TAGGING.cognito),
             { actions: ["cognito-idp:DescribeUserPoolDomain"], resources: ["*"] },
             { actions: ["apigateway:POST"], resources: [arns.restApis], condition: tagged("RequestTag") },
-            { actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"], resources: [arns.restApiChildren, arns.apiTags], condition: tagged("ResourceTag") },
+            { actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"], resources: [arns.restApiChildren], condition: tagged("ResourceTag") },
+            // API Gateway's tagging API has no resource-tag key: the environment tag is set when the API is created, never through it.
+            {
+              actions: ["apigateway:PUT", "apigateway:DELETE"],
+              resources: [arns.apiTags],
+              condition: { "ForAllValues:StringEquals": { "aws:TagKeys": Object.keys(environmentTags(environment)).filter((key) => key !== DEPLOY_ENVIRONMENT_TAG) } },
+            },
             { actions: LAMBDA_MANAGEMENT, resources: [arns.functions] },
+            { actions: ["lambda:AddPermission"], resources: [arns.functions], condition: { StringEquals: { "lambda:Principal": INVOKING_SERVICES } } },
+            ...taggingStatements(environment, [arns.functions], TAGGING.lambda),
             { actions: DYNAMODB_MANAGEMENT, resources: [arns.tables] },
+            ...taggingStatements(environment, [arns.tables], TAGGING.dynamodb),
             { actions: ["logs:DescribeLogGroups"], resources: ["*"] },
-            { actions: LOG_GROUP_MANAGEMENT, resources: arns.namedLogGroups },
+            { actions: ["logs:CreateLogGroup", ...LOG_GROUP_MANAGEMENT], resources: arns.namedLogGroups },
             { actions: LOG_GROUP_MANAGEMENT, resources: [arns.executionLogGroups], condition: tagged("ResourceTag") },
-            { actions: ["logs:CreateLogGroup", "logs:TagResource", "logs:TagLogGroup"], resources: [arns.executionLogGroups], condition: tagged("RequestTag") },
+            { actions: ["logs:CreateLogGroup"], resources: [arns.executionLogGroups], condition: tagged("RequestTag") },
+            ...taggingStatements(environment, logGroups, TAGGING.logs),
             { actions: ROLE_READ, resources: [arns.roles] },
             { actions: ["iam:ListInstanceProfilesForRole"], resources: [arns.roles] },
             // Only roles that carry the environment's boundary can be created or changed (IAM User Guide, permissions boundaries).
             { actions: BOUNDED_ROLE_WRITES, resources: [arns.roles], condition: withBoundary },
             { actions: ROLE_UPKEEP, resources: [arns.roles] },
+            ...taggingStatements(environment, [arns.roles], TAGGING.iam),
             { actions: ["iam:PassRole"], resources: [arns.roles], condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } },
             { effect: "Deny", actions: ESCALATION, resources: protectedRoles },
             { effect: "Deny", actions: ["iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:DetachRolePolicy"], resources: ["*"] },
@@ -251,8 +334,9 @@ export class GithubDeployRoles extends Construct {
     this.boundaries = boundaries;
   }
 
-  /** A role for GitHub workflows whose OIDC subject is one of `subjects`; its wildcards are suppressed with `wildcardReason`. */
-  private role(id: string, name: string, subjects: readonly string[], statements: readonly PolicyStatement[], wildcardReason: string): IamRole {
+  /** A role for GitHub workflows whose OIDC subject is `exactly` one string or matches one `pattern`; its wildcards, if any, are suppressed with `wildcardReason`. */
+  private role(id: string, name: string, subject: { exactly: string } | { pattern: string }, statements: readonly PolicyStatement[], wildcardReason?: string): IamRole {
+    const sub = `${GITHUB_OIDC_HOST}:sub`;
     const role = new IamRole(this, `${id}-role`, {
       name,
       maxSessionDuration: 3600,
@@ -263,15 +347,16 @@ export class GithubDeployRoles extends Construct {
             Effect: "Allow",
             Principal: { Federated: this.oidcProviderArn },
             Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-              StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com", [`${GITHUB_OIDC_HOST}:sub`]: [...subjects] },
-            },
+            Condition:
+              "exactly" in subject
+                ? { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com", [sub]: subject.exactly } }
+                : { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" }, StringLike: { [sub]: subject.pattern } },
           },
         ],
       }),
     });
     const policy = new IamRolePolicy(this, `${id}-policy`, { name: `${id}-least-privilege`, role: role.id, policy: policyDocument(statements) });
-    suppress(policy, { ruleId: "IAM5", reason: wildcardReason });
+    if (wildcardReason) suppress(policy, { ruleId: "IAM5", reason: wildcardReason });
     return role;
   }
 }
