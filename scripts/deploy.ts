@@ -7,6 +7,7 @@ import { expectedError, parseCommandLine, runCli, UsageError } from "../local/cl
 import { synthesizeProject } from "../local/synth";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { dataStackName } from "../stacks/stack-names";
+import { changeSetOf, checkApproved, type ChangeSet } from "./terraform/change-set";
 import type { PlanJson } from "./terraform/offline-terraform";
 import { deploymentsToRefresh, refreshArguments } from "./terraform/redeploy";
 
@@ -31,16 +32,28 @@ function terraform(stack: string, args: readonly string[], capture = false): str
   return result.stdout ?? "";
 }
 
-/** `terraform init`, then a saved plan of the stack and its text form next to it; `readOnly` takes no state lock (the plan role cannot write one). */
-export function planStack(stack: string, planFile: string, readOnly = false): void {
+const showPlan = (stack: string, planFile: string) => JSON.parse(terraform(stack, ["show", "-json", path.resolve(planFile)], true)) as PlanJson;
+
+/**
+ * `terraform init`, then a saved plan of the stack, its text form (`<file>.txt`, masked) and its
+ * change set (`<file>.change-set.json`: addresses, actions and the digest an approver approves).
+ * `readOnly` takes no state lock (a plan role cannot write one); `stateOnly` does not refresh, so
+ * the plan reads the recorded state and nothing of the account (the pull-request role's reach).
+ * Only the text and the change set may leave the machine: the plan file holds unmasked values.
+ */
+export function planStack(stack: string, planFile: string, options: { readOnly?: boolean; stateOnly?: boolean } = {}): ChangeSet {
   terraform(stack, ["init", "-input=false"]);
-  terraform(stack, ["plan", "-input=false", ...(readOnly ? ["-lock=false"] : []), `-out=${path.resolve(planFile)}`]);
+  terraform(stack, ["plan", "-input=false", ...(options.readOnly ? ["-lock=false"] : []), ...(options.stateOnly ? ["-refresh=false"] : []), `-out=${path.resolve(planFile)}`]);
   fs.writeFileSync(`${path.resolve(planFile)}.txt`, terraform(stack, ["show", "-no-color", path.resolve(planFile)], true));
+  const changeSet = changeSetOf(showPlan(stack, planFile));
+  fs.writeFileSync(`${path.resolve(planFile)}.change-set.json`, JSON.stringify({ stack, ...changeSet }, null, 2) + "\n");
+  console.log(`${stack}: change set ${changeSet.digest} (${changeSet.changes.length} changes)`);
+  return changeSet;
 }
 
 /** Applies a saved plan; if it removed a member of the API's snapshot, replaces the deployment once more. */
 export function applyPlan(stack: string, planFile: string): void {
-  const plan = JSON.parse(terraform(stack, ["show", "-json", path.resolve(planFile)], true)) as PlanJson;
+  const plan = showPlan(stack, planFile);
   terraform(stack, ["init", "-input=false"]);
   terraform(stack, ["apply", "-input=false", path.resolve(planFile)]);
   const deployments = deploymentsToRefresh(plan);
@@ -48,6 +61,21 @@ export function applyPlan(stack: string, planFile: string): void {
     console.log(`\n${stack}: the plan removed part of the API; replacing ${deployments.join(", ")} so the stage stops serving it`);
     terraform(stack, refreshArguments(deployments));
   }
+}
+
+/**
+ * Plans the stack again on this machine and applies that plan only if its change set is the one
+ * the approver saw (`approvedDigest`, from the plan job): the saved plan never travels between jobs.
+ */
+export function applyApproved(stack: string, approvedDigest: string): void {
+  const planFile = path.join(stackFolder(stack), `${stack}.approved.tfplan`);
+  const current = planStack(stack, planFile);
+  try {
+    checkApproved(stack, current, approvedDigest);
+  } catch (error) {
+    throw expectedError((error as Error).message);
+  }
+  applyPlan(stack, planFile);
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -70,15 +98,19 @@ method still existed.`,
     "auto-approve": { type: "boolean", description: "apply without asking (CI)", default: false },
     "outputs-file": { type: "string", value: "file", description: "write the stacks' outputs as JSON (merged into an existing file)" },
     stack: { type: "string", value: "stack", description: "one synthesized stack, with --plan-out or --apply" },
-    "plan-out": { type: "string", value: "file", description: "plan --stack into <file>, its text into <file>.txt" },
-    "read-only": { type: "boolean", description: "with --plan-out: take no state lock (the plan role cannot write one)", default: false },
+    "plan-out": { type: "string", value: "file", description: "plan --stack into <file>, its text into <file>.txt, its change set into <file>.change-set.json" },
+    "read-only": { type: "boolean", description: "with --plan-out: take no state lock (the plan roles cannot write one)", default: false },
+    "state-only": { type: "boolean", description: "with --plan-out: plan against the recorded state without refreshing it (-refresh=false; the pull-request role reads state only)", default: false },
     apply: { type: "string", value: "file", description: "apply exactly this plan file to --stack, then the refresh step if it removed a route" },
+    "apply-approved": { type: "string", value: "digest", description: "plan --stack again and apply it only if its change set has this digest (what the approver saw)" },
   },
   examples: [
     "npm run deploy -- bootstrap --outputs-file bootstrap-outputs.json",
     "npm run deploy -- dev --outputs-file outputs.json",
     "npm run -s deploy -- --stack prod --plan-out prod.tfplan --read-only",
+    "npm run -s deploy -- --stack dev --plan-out dev.tfplan --read-only --state-only",
     "npm run -s deploy -- --stack prod --apply prod.tfplan",
+    'npm run -s deploy -- --stack prod --apply-approved "sha256:..."',
   ],
 } as const;
 
@@ -86,9 +118,13 @@ async function main(): Promise<void> {
   const { values, positionals } = parseCommandLine(spec);
   if (values.stack) {
     if (positionals.length) throw new UsageError(`--stack takes no <environment> argument, got '${positionals.join(" ")}'`);
-    if (values["plan-out"]) return planStack(values.stack, values["plan-out"], values["read-only"]);
+    if (values["plan-out"]) return void planStack(values.stack, values["plan-out"], { readOnly: values["read-only"], stateOnly: values["state-only"] });
     if (values.apply) return applyPlan(values.stack, values.apply);
-    throw new UsageError("--stack needs --plan-out <file> or --apply <file>");
+    if (values["apply-approved"]) {
+      if (!/^sha256:[0-9a-f]{64}$/.test(values["apply-approved"])) throw new UsageError(`--apply-approved takes the digest of a change set (sha256:<64 hex digits>), got '${values["apply-approved"]}'`);
+      return applyApproved(values.stack, values["apply-approved"]);
+    }
+    throw new UsageError("--stack needs --plan-out <file>, --apply <file> or --apply-approved <digest>");
   }
   const [target] = positionals;
   if (!target) throw new UsageError(`name what to deploy: bootstrap or one of ${Object.keys(environments).join(", ")} (npm run deploy -- --help)`);

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { changeSetOf, checkApproved } from "../../scripts/terraform/change-set";
 import { fakeApply, fakeDeploy } from "../../scripts/terraform/fake-apply";
 import { actionsOf, changesOf } from "../../scripts/terraform/offline-terraform";
 import { deploymentsToRefresh, refreshArguments } from "../../scripts/terraform/redeploy";
@@ -133,6 +134,28 @@ describeWithTerraform(`plans against deployed state${terraformMissing ? ` (skipp
       expect(second).toEqual({ [deployment]: "create,delete", [addressOf(api, "aws_api_gateway_stage", () => true)]: "update" });
     } finally {
       writeState("dev", saved);
+      terraform.addStack("dev", path.join(stacks, "dev"));
+    }
+  });
+
+  test("the prod apply job applies only the change set the approver saw: a configuration changed after the approval is refused", () => {
+    const withBurstLimit = (limit: number) => (config: Json) => {
+      for (const settings of Object.values<Json>(config.resource.aws_api_gateway_method_settings)) settings.settings.throttling_burst_limit = limit;
+    };
+    try {
+      // GIVEN a change the approver saw in the plan job
+      terraform.addStack("dev", path.join(stacks, "dev"), withBurstLimit(75));
+      const approved = changeSetOf(terraform.plan("dev"));
+      expect(approved.changes).toEqual([{ address: addressOf(api, "aws_api_gateway_method_settings", () => true), actions: ["update"] }]);
+      // WHEN the apply job plans the same configuration again, it is that change set
+      expect(() => checkApproved("dev", changeSetOf(terraform.plan("dev")), approved.digest)).not.toThrow();
+      // AND WHEN the configuration changed between the approval and the apply (another value, same address and action)
+      terraform.addStack("dev", path.join(stacks, "dev"), withBurstLimit(5000));
+      const now = changeSetOf(terraform.plan("dev"));
+      // THEN the apply job refuses it
+      expect(now.changes).toEqual(approved.changes);
+      expect(() => checkApproved("dev", now, approved.digest)).toThrow(/^dev: the plan now is not the one approved .*: nothing was applied\./);
+    } finally {
       terraform.addStack("dev", path.join(stacks, "dev"));
     }
   });

@@ -248,6 +248,17 @@ export interface PlanJson {
   readonly resource_changes?: readonly ResourceChange[];
   readonly planned_values?: { readonly root_module: PlannedModule };
   readonly configuration?: Json;
+  readonly output_changes?: Readonly<Record<string, Change>>;
+}
+
+/** One planned change of a resource or an output; `*_sensitive` and `after_unknown` mirror the value's shape, `true` where a part is sensitive or unknown. */
+export interface Change {
+  readonly actions: readonly string[];
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly after_unknown?: unknown;
+  readonly before_sensitive?: unknown;
+  readonly after_sensitive?: unknown;
 }
 
 export interface ResourceChange {
@@ -255,13 +266,7 @@ export interface ResourceChange {
   readonly mode: "managed" | "data";
   readonly type: string;
   readonly name: string;
-  readonly change: {
-    readonly actions: readonly string[];
-    readonly before: Json | null;
-    readonly after: Json | null;
-    readonly after_unknown?: Json;
-    readonly after_sensitive?: Json;
-  };
+  readonly change: Change & { readonly before: Json | null; readonly after: Json | null };
   readonly action_reason?: string;
 }
 
