@@ -44,6 +44,8 @@ export interface LocalClient {
   /** Full scope strings. */
   readonly scopes: readonly string[];
   readonly generateSecret: boolean;
+  /** Whether the client offers SDK sign-in (`InitiateAuth`: an `ALLOW_USER_*` explicit auth flow). */
+  readonly sdkSignIn: boolean;
   /** Where the hosted UI may send a code, exactly as configured. */
   readonly callbackUrls: readonly string[];
   readonly logoutUrls: readonly string[];
@@ -202,6 +204,7 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
     flows: (config.allowed_oauth_flows as string[] | undefined) ?? [],
     scopes: ((config.allowed_oauth_scopes as string[] | undefined) ?? []).map((scope) => resolveLiterals(tf, scope)),
     generateSecret: config.generate_secret === true,
+    sdkSignIn: ((config.explicit_auth_flows as string[] | undefined) ?? []).some((flow) => flow.startsWith("ALLOW_USER_")),
     callbackUrls: (config.callback_urls as string[] | undefined) ?? [],
     logoutUrls: (config.logout_urls as string[] | undefined) ?? [],
   }));

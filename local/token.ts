@@ -43,6 +43,9 @@ runCli(async () => {
   if (machine && (values.user || values.id)) throw new UsageError(`client '${values.client}' uses client_credentials: its tokens have no user and there is no ID token; drop --user and --id`);
   if (!machine && !values.user) throw new UsageError(`client '${values.client}' signs users in: name one with --user`);
   if (values.sdk && (machine || values.scope?.length)) throw new UsageError("--sdk mints what an SDK sign-in gets: it needs a user client and takes no --scope");
+  if (values.sdk && !client.sdkSignIn) {
+    throw new UsageError(`client '${values.client}' offers no SDK sign-in (Cognito would refuse InitiateAuth): give its definition sdkSignIn, with the reason, in stacks/auth/clients.ts`);
+  }
   // Without groups in the stack a --group is only a cognito:groups claim.
   const knownGroups = model.groups.length ? checkGroupOption(model, values.group) : [];
   const requested = values.sdk

@@ -61,7 +61,7 @@ describe("CognitoAuth", () => {
     });
   });
 
-  test("web client uses the code flow without a secret", () => {
+  test("web client uses the code flow without a secret, and no SDK sign-in it never uses", () => {
     expect(webClient).toMatchObject({
       generate_secret: false,
       allowed_oauth_flows: ["code"],
@@ -69,7 +69,7 @@ describe("CognitoAuth", () => {
       supported_identity_providers: ["COGNITO"],
       callback_urls: environments.dev.auth.callbackUrls,
       logout_urls: environments.dev.auth.logoutUrls,
-      explicit_auth_flows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      explicit_auth_flows: ["ALLOW_REFRESH_TOKEN_AUTH"],
       prevent_user_existence_errors: "ENABLED",
       enable_token_revocation: true,
       access_token_validity: 60,
@@ -77,6 +77,12 @@ describe("CognitoAuth", () => {
       refresh_token_validity: 30,
       token_validity_units: [{ access_token: "minutes", id_token: "minutes", refresh_token: "days" }],
     });
+  });
+
+  test("a client offers SDK sign-in only where its definition says why", () => {
+    const clients = notesClients(environments.dev.auth).map((client) => (client.name === "web" ? { ...client, sdkSignIn: { flows: ["USER_SRP_AUTH"] as const, reason: "the mobile app signs in with Amplify" } } : client));
+    const web = findResource(synthNotesStack({ clients }).data.json, "aws_cognito_user_pool_client", "name", "notes-dev-web");
+    expect(web.explicit_auth_flows).toEqual(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
   });
 
   test("web client asks for openid, email and its custom scopes through the resource server", () => {

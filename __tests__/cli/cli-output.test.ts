@@ -129,6 +129,7 @@ describe("local commands: a bad command line is one line naming the flag", () =>
     ["token", "local/token.ts", ["--user"], "--user needs a value: npm run -s token -- --help lists them"],
     ["token", "local/token.ts", ["--user", "bob", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
     ["token", "local/token.ts", ["--user", "bob", "--sdk", "--scope", "notes.read"], "--sdk mints what an SDK sign-in gets: it needs a user client and takes no --scope"],
+    ["token", "local/token.ts", ["--user", "bob", "--sdk"], "client 'web' offers no SDK sign-in (Cognito would refuse InitiateAuth): give its definition sdkSignIn, with the reason, in stacks/auth/clients.ts"],
     ["user", "local/user.ts", ["add", "carol", "--password", "a long password", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
     ["smoke", "scripts/smoke.ts", ["--fresh"], "unknown option '--fresh': npm run smoke -- --help lists them"],
     ["smoke", "scripts/smoke.ts", ["--local=1"], "--local is a switch and takes no value: npm run smoke -- --help lists them"],

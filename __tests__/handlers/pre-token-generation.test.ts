@@ -1,6 +1,11 @@
 import events from "../fixtures/pre-token-generation-v2-events.json";
 import { decideScopes, type PreTokenGenerationV2Event } from "../../functions/triggers/pre-token-generation";
 import { scopeGrantEnvironment, type ScopeGrantMapping } from "../../functions/triggers/scope-grants";
+import { environments } from "../../environments";
+import { notesRoutes } from "../../stacks/api/routes";
+import { isStandardScope, notesClients, notesScopes, type AppClientDefinition } from "../../stacks/auth/clients";
+import { notesScopeGrants, scopeGrantMapping } from "../../stacks/auth/groups";
+import { checkAuthConfig } from "../../stacks/guard/auth-guard";
 
 const READ = "https://notes.example.com/notes.read";
 const WRITE = "https://notes.example.com/notes.write";
@@ -91,5 +96,63 @@ describe("pre-token-generation trigger (V2_0), with events shaped as Cognito sen
     const recorded = events.find((candidate) => candidate.name === "srp-reader")!.event;
     expect(answered.request).toEqual(recorded.request);
     expect(answered.response).toEqual({ claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToAdd: [READ], scopesToSuppress: [] } } });
+  });
+});
+
+describe("pre-token-generation trigger: no session gains scopes at refresh", () => {
+  // Every client the guard accepts: code flow (hosted UI), with or without SDK sign-in, any OAuth scopes
+  const standard = ["openid", "email", "aws.cognito.signin.user.admin"];
+  const custom = ["notes.read", "notes.write"];
+  const subsets = <T>(items: readonly T[]): T[][] => items.reduce<T[][]>((all, item) => [...all, ...all.map((subset) => [...subset, item])], [[]]);
+  const candidates: AppClientDefinition[] = subsets([...standard, ...custom]).flatMap((scopes) =>
+    [undefined, { flows: ["USER_SRP_AUTH"] as const, reason: "the mobile app signs in with the SDK" }].map((sdkSignIn) => ({
+      name: "candidate",
+      flows: ["code"],
+      scopes,
+      generateSecret: false,
+      callbackUrls: ["https://notes.example.com/callback"],
+      ...(sdkSignIn ? { sdkSignIn } : {}),
+    })),
+  );
+  const accepted = (client: AppClientDefinition) =>
+    !checkAuthConfig({ config: environments.dev, routes: notesRoutes, scopes: notesScopes, clients: [...notesClients(environments.dev.auth), client], scopeGrants: notesScopeGrants }).some(
+      (finding) => finding.at === "client 'candidate'",
+    );
+  const grants = scopeGrantMapping(notesScopeGrants, "https://notes.example.com", notesScopes.map((scope) => scope.name));
+  const full = (scope: string) => (isStandardScope(scope) ? scope : `https://notes.example.com/${scope}`);
+  const tokenScopes = (triggerSource: string, requested: string[], groups: string[]) => {
+    const decision = decideScopes({ triggerSource, request: { userAttributes: {}, groupConfiguration: { groupsToOverride: groups }, scopes: requested } }, grants);
+    return new Set([...requested.filter((scope) => !decision.scopesToSuppress.includes(scope)), ...decision.scopesToAdd]);
+  };
+  /** A client's possible sign-ins: the hosted UI with any of its scopes, and the SDK (which asks for its one scope) where it offers it. */
+  const sessions = (client: AppClientDefinition) => [
+    ...subsets(client.scopes.map(full)).filter((scopes) => scopes.length).map((scopes) => ({ triggerSource: "TokenGeneration_HostedAuth", requested: scopes })),
+    ...(client.sdkSignIn ? [{ triggerSource: "TokenGeneration_Authentication", requested: ["aws.cognito.signin.user.admin"] }] : []),
+  ];
+  const gains = (client: AppClientDefinition) =>
+    sessions(client).flatMap(({ triggerSource, requested }) =>
+      [[], ["readers"], ["editors"], ["readers", "editors"]].flatMap((groups) => {
+        const signIn = tokenScopes(triggerSource, requested, groups);
+        // A refresh asks for what the sign-in asked for; its groups are unchanged here
+        const refreshed = tokenScopes("TokenGeneration_RefreshTokens", requested, groups);
+        const gained = [...refreshed].filter((scope) => !signIn.has(scope));
+        return gained.length ? [`${triggerSource} ${requested.join(" ")} [${groups.join(",")}] gains ${gained.join(" ")}`] : [];
+      }),
+    );
+
+  test("for every client configuration the guard accepts, a refresh holds no scope its sign-in did not", () => {
+    const checked = candidates.filter(accepted);
+    // 32 clients: every scope set without the SDK's scope, with and without SDK sign-in
+    expect(checked).toHaveLength(32);
+    expect(checked.flatMap(gains)).toEqual([]);
+  });
+
+  test("the configuration the guard refuses is the one where a hosted-UI session would gain every group scope at refresh", () => {
+    const refused = candidates.filter((client) => !accepted(client));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((client) => client.scopes.includes("aws.cognito.signin.user.admin"))).toBe(true);
+    expect(gains(refused.find((client) => client.scopes.length === 1)!)).toContain(
+      "TokenGeneration_HostedAuth aws.cognito.signin.user.admin [editors] gains https://notes.example.com/notes.read https://notes.example.com/notes.write",
+    );
   });
 });

@@ -28,6 +28,8 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
     });
 
   beforeAll(async () => {
+    // The web client signs in through the SDK too, so npm run token -- --sdk has a client to mint for
+    edit("stacks/auth/clients.ts", 'flows: ["code"],', 'flows: ["code"],\n      sdkSignIn: { flows: ["USER_SRP_AUTH"], reason: "the test signs in through the SDK" },');
     dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--fresh", "--web-port", "0"]);
     const [, url, boundPort] = await dev.waitFor(/local API for stack 'dev': (http:\/\/127\.0\.0\.1:(\d+)\/dev)/);
     base = url!;

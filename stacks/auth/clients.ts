@@ -24,6 +24,24 @@ export interface AppClientDefinition {
   readonly callbackUrls?: readonly string[];
   /** @default - none */
   readonly logoutUrls?: readonly string[];
+  /**
+   * Sign-in through the SDK (`InitiateAuth`) besides the hosted UI, and why the client needs it.
+   * Such a session asks for no custom scope: the pool's scope trigger adds its groups' scopes.
+   * @default - none: the client signs users in through the hosted UI only (and refreshes)
+   */
+  readonly sdkSignIn?: SdkSignIn;
+}
+
+/** The `InitiateAuth` flows a client offers (Cognito's explicit auth flows, without the `ALLOW_` prefix). */
+export interface SdkSignIn {
+  readonly flows: ReadonlyArray<"USER_SRP_AUTH" | "USER_PASSWORD_AUTH">;
+  /** Why the client signs users in outside the hosted UI; at least 10 characters. */
+  readonly reason: string;
+}
+
+/** Cognito's explicit auth flows of a client: refresh always, SDK sign-in only where the definition says why. */
+export function explicitAuthFlows(definition: Pick<AppClientDefinition, "sdkSignIn">): string[] {
+  return [...(definition.sdkSignIn?.flows ?? []).map((flow) => `ALLOW_${flow}`), "ALLOW_REFRESH_TOKEN_AUTH"];
 }
 
 export const notesScopes: readonly ScopeDefinition[] = [

@@ -7,7 +7,7 @@ import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { AuthConfig } from "../config";
-import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from "./clients";
+import { explicitAuthFlows, isStandardScope, type AppClientDefinition, type ScopeDefinition } from "./clients";
 import { groupConstructId, type UserGroupDefinition } from "./groups";
 
 export interface CognitoAuthProps {
@@ -158,7 +158,7 @@ export class CognitoAuth extends Construct {
       callbackUrls: definition.callbackUrls ? [...definition.callbackUrls] : undefined,
       logoutUrls: definition.logoutUrls ? [...definition.logoutUrls] : undefined,
       supportedIdentityProviders: isMachine ? undefined : ["COGNITO"],
-      explicitAuthFlows: isMachine ? ["ALLOW_REFRESH_TOKEN_AUTH"] : ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      explicitAuthFlows: explicitAuthFlows(definition),
       preventUserExistenceErrors: "ENABLED",
       enableTokenRevocation: true,
       accessTokenValidity: validity.accessTokenMinutes,

@@ -6,6 +6,7 @@ import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from 
 import { groupConstructId, usesScopeGrants, scopeGrantMapping, type ScopeGrants } from "../auth/groups";
 import type { EnvironmentConfig } from "../config";
 import { scopeGrantEnvironment } from "../../functions/triggers/scope-grants";
+import { SDK_SCOPE } from "../../functions/triggers/pre-token-generation";
 import { HANDLER_CONTRACTS, type HandlerContract } from "../../functions/contracts";
 import { FUNCTIONS_DIR } from "../paths";
 import { REASON_MIN_LENGTH } from "../suppressions";
@@ -148,6 +149,15 @@ function checkScopeGrants({ config, routes, scopes, clients, scopeGrants }: Guar
     checkScopes(at, "scopes", group.scopes);
   }
   checkScopes("scopeGrants", "withoutGroup", scopeGrants.withoutGroup ?? []);
+  // The trigger takes a session whose only scope is the SDK's for an SDK sign-in and adds every group scope at each refresh.
+  for (const client of clients.filter((candidate) => candidate.flows.includes("code") && candidate.scopes.includes(SDK_SCOPE))) {
+    report(
+      `client '${client.name}'`,
+      "scopes",
+      SDK_SCOPE,
+      "a hosted-UI session that asks only for this scope looks like an SDK sign-in at its refresh, where the groups' scopes are added: a session would gain scopes its sign-in did not have. Sign in through the SDK (sdkSignIn) for it",
+    );
+  }
 
   const environment = scopeGrantEnvironment(scopeGrantMapping(scopeGrants, config.auth.resourceServerIdentifier, scopes.map((scope) => scope.name)));
   const bytes = Object.entries(environment).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
@@ -247,6 +257,11 @@ function checkClients({ config, scopes, clients }: GuardInput, report: Report): 
       if (!client.scopes.some((scope) => !isStandardScope(scope))) {
         report(at, "scopes", client.scopes, "a client_credentials client needs at least one custom scope");
       }
+    }
+    if (client.sdkSignIn) {
+      if (machine) report(at, "sdkSignIn", client.sdkSignIn.flows, "a client_credentials client signs no user in");
+      if (client.sdkSignIn.flows.length === 0) report(at, "sdkSignIn.flows", client.sdkSignIn.flows, "name the InitiateAuth flows the client uses, or leave sdkSignIn out");
+      checkReason(report, at, "sdkSignIn.reason", client.sdkSignIn.reason);
     }
     if (client.flows.includes("code") && !client.callbackUrls?.length) {
       report(at, "callbackUrls", client.callbackUrls ?? [], "the code flow needs at least one callback URL");
