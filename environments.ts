@@ -33,6 +33,9 @@ export const environments: Record<"dev" | "prod", EnvironmentConfig> = {
     functions: { ...shared.functions, logRetentionDays: 14 },
     data: { deletionProtection: false },
     tags: { project: "notes", environment: "dev" },
+    // dev stays cheap: no web ACL (about $5 a month each, plus the managed rule groups) and nobody paged.
+    monitoring: { optOut: "dev is for development: nobody is paged for it, and its dashboards are the logs" },
+    waf: { optOut: "dev is not public: its callers are the team, and a web ACL costs more than the environment" },
   },
   prod: {
     ...shared,
@@ -40,7 +43,6 @@ export const environments: Record<"dev" | "prod", EnvironmentConfig> = {
     auth: {
       resourceServerIdentifier: "https://notes.example.com",
       resourceServerName: "notes-api",
-      domainPrefix: "notes-example",
       callbackUrls: ["https://notes.example.com/callback"],
       logoutUrls: ["https://notes.example.com/"],
       mfa: "ON",
@@ -57,6 +59,10 @@ export const environments: Record<"dev" | "prod", EnvironmentConfig> = {
     functions: { ...shared.functions, logRetentionDays: 90 },
     data: { deletionProtection: true },
     tags: { project: "notes", environment: "prod" },
+    // Placeholders: your Route 53 zone, and names in it. The hosted UI's parent (notes.example.com) needs an A record first.
+    domains: { hostedZoneId: "Z0EXAMPLE0NOTES0ZONE", api: "api.notes.example.com", auth: "auth.notes.example.com" },
+    monitoring: { emails: ["oncall@example.com"] },
+    waf: {},
   },
 };
 

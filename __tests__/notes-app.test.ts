@@ -10,7 +10,7 @@ import { NotesApp, PolicyError } from "../stacks/notes-app";
 import { listFiles } from "../scripts/project-copy";
 
 const freshFolder = () => fs.mkdtempSync(path.join(os.tmpdir(), "notes-app-"));
-const broken = (config: EnvironmentConfig, domainPrefix: string): EnvironmentConfig => ({ ...config, auth: { ...config.auth, domainPrefix } });
+const broken = (config: EnvironmentConfig, domainPrefix: string): EnvironmentConfig => ({ ...config, domains: undefined, auth: { ...config.auth, domainPrefix } });
 
 describe("NotesApp", () => {
   test("fails when any environment is misconfigured, reporting all of them, and writes nothing", () => {
@@ -83,7 +83,7 @@ describe("NotesApp", () => {
 
   test("fails when two environments in one region share a hosted-UI domain prefix", () => {
     const app = new NotesApp({ outdir: freshFolder(), env: {} });
-    const twin = { ...environments.prod, auth: { ...environments.prod.auth, domainPrefix: environments.dev.auth.domainPrefix } };
+    const twin = { ...environments.prod, domains: undefined, auth: { ...environments.prod.auth, domainPrefix: environments.dev.auth.domainPrefix } };
     expect(() => app.addEnvironments([environments.dev, twin])).toThrow(/\[prod\] config\.auth: domainPrefix = "notes-example-dev": environment 'dev' uses it in eu-west-1 too/);
   });
 
@@ -93,16 +93,23 @@ describe("NotesApp", () => {
   ])("fails when one environment's names prefix another's: %s and %s", (first, second, firstPrefix, secondPrefix) => {
     // GIVEN two environments whose resource names nest: every notes-dev-* wildcard of the first matches the second's resources
     const one = { ...environments.dev, name: first, namePrefix: firstPrefix, auth: { ...environments.dev.auth, domainPrefix: "notes-one" } };
-    const other = { ...environments.prod, name: second, namePrefix: secondPrefix, auth: { ...environments.prod.auth, domainPrefix: "notes-other" } };
+    const other = { ...environments.prod, domains: undefined, name: second, namePrefix: secondPrefix, auth: { ...environments.prod.auth, domainPrefix: "notes-other" } };
     // THEN the app refuses them before building either
     expect(() => new NotesApp({ outdir: freshFolder(), env: {} }).addEnvironments([one, other])).toThrow(
       `[${second}] environments[1]: name = "${second}": its resource names (${secondPrefix}-${second}-...) start with environment '${first}''s (${firstPrefix}-${first}-...): one environment's IAM wildcards would match the other's resources`,
     );
   });
 
+  test("fails when two environments use one custom domain name", () => {
+    const twin = { ...environments.dev, auth: { ...environments.dev.auth, domainPrefix: undefined }, domains: { hostedZoneId: "Z0EXAMPLE0NOTES0ZONE", auth: environments.prod.domains!.auth } };
+    expect(() => new NotesApp({ outdir: freshFolder(), env: {} }).addEnvironments([environments.prod, twin])).toThrow(
+      `[dev] config.domains: auth = "${environments.prod.domains!.auth}": environment 'prod' uses this name too: each environment needs its own`,
+    );
+  });
+
   test("allows one domain prefix in two regions", () => {
     const app = new NotesApp({ outdir: freshFolder(), env: {} });
-    const elsewhere = { ...environments.prod, region: "us-east-1", auth: { ...environments.prod.auth, domainPrefix: environments.dev.auth.domainPrefix } };
+    const elsewhere = { ...environments.prod, domains: undefined, region: "us-east-1", auth: { ...environments.prod.auth, domainPrefix: environments.dev.auth.domainPrefix } };
     expect(app.addEnvironments([environments.dev, elsewhere])).toHaveLength(2);
   });
 });

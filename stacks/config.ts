@@ -23,6 +23,79 @@ export interface EnvironmentConfig {
   readonly state?: StateConfig;
   /** Tags on every resource that takes them, through the provider's `default_tags`. */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Custom domains for the API and the hosted UI, with ACM certificates validated in Route 53.
+   * @default - the API's execute-api URL and the hosted UI at `auth.domainPrefix`
+   */
+  readonly domains?: DomainsConfig;
+  /**
+   * CloudWatch alarms to an SNS topic, and a dashboard, generated from the route table; or
+   * `{ optOut: "<why>" }`. The policy pack refuses a stage without alarms otherwise (OPS-ALARMS).
+   */
+  readonly monitoring: MonitoringConfig | OptOut;
+  /**
+   * AWS WAF web ACLs on the API stage and the user pool; or `{ optOut: "<why>" }`. The policy
+   * pack refuses a stage or pool without one otherwise (APIG3, COG-WAF).
+   */
+  readonly waf: WafConfig | OptOut;
+}
+
+/** Going without a production safeguard, and why (at least 10 characters): shown as a suppression. */
+export interface OptOut {
+  readonly optOut: string;
+}
+
+export function isOptOut<T extends object>(value: T | OptOut): value is OptOut {
+  return "optOut" in value;
+}
+
+export interface DomainsConfig {
+  /** The Route 53 hosted zone that holds the names, for example `Z0123456789ABCDEFGHIJ`. */
+  readonly hostedZoneId: string;
+  /**
+   * The API's name, for example `api.notes.example.com`: a regional API Gateway domain (TLS 1.2)
+   * mapped to the stage, with A and AAAA alias records.
+   * @default - the execute-api URL only
+   */
+  readonly api?: string;
+  /**
+   * The hosted UI's name, for example `auth.notes.example.com`, in place of `auth.domainPrefix`.
+   * Cognito requires its parent domain (`notes.example.com`) to have an A record before it
+   * accepts the name. The token issuer does not change.
+   * @default - the hosted UI at `auth.domainPrefix`
+   */
+  readonly auth?: string;
+  /**
+   * Turn off the execute-api endpoint: the API answers at `api` only.
+   * @default false
+   */
+  readonly disableExecuteApiEndpoint?: boolean;
+  /**
+   * Existing ACM certificates to use instead of requesting and validating new ones: the API's in
+   * the environment's region, the hosted UI's in us-east-1.
+   * @default - a DNS-validated certificate per name
+   */
+  readonly certificateArns?: { readonly api?: string; readonly auth?: string };
+}
+
+export interface MonitoringConfig {
+  /** Who gets paged: email addresses subscribed to the alarm topic (each confirms once). @default - none: subscribe by other means */
+  readonly emails?: readonly string[];
+  /** The API's 5XX answers, in percent of its requests, that raise an alarm. @default 1 */
+  readonly api5xxPercent?: number;
+  /** The API's 4XX answers (authorizer denials among them), in percent of at least 20 requests a minute. @default 25 */
+  readonly api4xxPercent?: number;
+  /** The API's p99 latency, in milliseconds. @default 2000 */
+  readonly apiLatencyP99Ms?: number;
+  /** A function's p99 duration, in percent of its timeout. @default 80 */
+  readonly functionDurationPercentOfTimeout?: number;
+}
+
+export interface WafConfig {
+  /** Requests per client IP in 5 minutes before WAF blocks it, on the API (WAF's minimum is 10). @default 2000 */
+  readonly apiRateLimit?: number;
+  /** The same on the hosted UI and the token endpoint. @default 300 */
+  readonly authRateLimit?: number;
 }
 
 export interface AuthConfig {
@@ -30,8 +103,12 @@ export interface AuthConfig {
   readonly resourceServerIdentifier: string;
   /** Resource server name; Cognito allows `[\w\s+=,.@-]+` only (docs/aws-facts.md §2). */
   readonly resourceServerName: string;
-  /** Hosted-UI domain prefix: `https://<prefix>.auth.<region>.amazoncognito.com`. Globally unique. */
-  readonly domainPrefix: string;
+  /**
+   * Hosted-UI domain prefix: `https://<prefix>.auth.<region>.amazoncognito.com`. Unique per region
+   * across all accounts.
+   * @default - none; then `domains.auth` names the hosted UI (exactly one of the two)
+   */
+  readonly domainPrefix?: string;
   /** Where the hosted UI may send the authorization code (web client). */
   readonly callbackUrls: readonly string[];
   readonly logoutUrls: readonly string[];

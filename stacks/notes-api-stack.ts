@@ -6,7 +6,14 @@ import { notesRoutes, type Route } from "./api/routes";
 import { CognitoAuth } from "./auth/cognito-auth";
 import { notesClients, notesScopes, type AppClientDefinition, type ScopeDefinition } from "./auth/clients";
 import { environmentHandlers, notesScopeGrants, type ScopeGrants } from "./auth/groups";
-import type { EnvironmentConfig } from "./config";
+import { isOptOut, type EnvironmentConfig } from "./config";
+import { ApiCustomDomain } from "./domains/api-custom-domain";
+import { customApiUrl, hostedUiUrl } from "./domains/endpoints";
+import { Dashboard } from "./monitoring/dashboard";
+import { ApiAlarms, FunctionAlarms } from "./monitoring/service-alarms";
+import { suppress } from "./suppressions";
+import { WebAcl } from "./waf/web-acl";
+import { WAF_DEFAULTS } from "./notes-data-stack";
 import { prebuildFunctions } from "./functions/bundle";
 import { NODE_TARGET, NodeFunction } from "./functions/node-function";
 import { checkAuthConfig } from "./guard/auth-guard";
@@ -47,6 +54,8 @@ export class NotesApiStack extends CheckedStack {
   readonly auth: CognitoAuth;
   readonly api: ScopedRestApi;
   readonly functions: ReadonlyMap<string, NodeFunction>;
+  /** The API at its own name, when `domains.api` is set. */
+  readonly customDomain?: ApiCustomDomain;
   /**
    * @throws GuardError listing every misconfiguration, before any resource exists
    */
@@ -65,7 +74,8 @@ export class NotesApiStack extends CheckedStack {
     configureBackend(this, config, id, props.env);
     // One esbuild call for every handler of the environment; each NodeFunction then finds its zip built.
     prebuildFunctions(environmentHandlers(routes, scopeGrants), NODE_TARGET);
-    this.data = new NotesDataStack(scope, dataStackName(id), { config, scopes, clients, scopeGrants, env: props.env });
+    const tableOperations = [...new Set(routes.flatMap((route) => route.tableActions ?? []).map((action) => action.replace(/^dynamodb:/, "")))].sort();
+    this.data = new NotesDataStack(scope, dataStackName(id), { config, scopes, clients, scopeGrants, tableOperations, env: props.env });
     this.auth = this.data.auth;
     const { table } = this.data;
     const functions = new Map<string, NodeFunction>();
@@ -103,7 +113,12 @@ export class NotesApiStack extends CheckedStack {
       functionNameFor: (route) => functions.get(route.handler)!.functionName,
       region: config.region,
       accountId: config.accountId,
+      disableExecuteApiEndpoint: config.domains?.disableExecuteApiEndpoint,
     });
+    this.customDomain = config.domains?.api
+      ? new ApiCustomDomain(this, "api-domain", { domainName: config.domains.api, hostedZoneId: config.domains.hostedZoneId, restApiId: this.api.restApi.id, stageName: this.api.stage.stage.stageName, certificateArn: config.domains.certificateArns?.api })
+      : undefined;
+    this.operations(config, name, routes, tableOperations);
 
     this.outputs();
     new StackFiles(this, "openapi", () => ({
@@ -115,7 +130,9 @@ export class NotesApiStack extends CheckedStack {
             region: config.region,
             stageName: config.api.stageName,
             resourceServerIdentifier: config.auth.resourceServerIdentifier,
-            domainPrefix: config.auth.domainPrefix,
+            hostedUiUrl: hostedUiUrl(config),
+            customApiUrl: customApiUrl(config),
+            executeApiEndpoint: !config.domains?.disableExecuteApiEndpoint,
             routes,
             scopes,
           }),
@@ -137,7 +154,39 @@ export class NotesApiStack extends CheckedStack {
     );
   }
 
+  /** Alarms of the stage and the functions to the environment's topic, the dashboard, and the stage's web ACL. */
+  private operations(config: EnvironmentConfig, name: string, routes: readonly Route[], tableOperations: readonly string[]): void {
+    const stage = this.api.stage.stage;
+    const watched = [...this.functions.values()].map((fn) => ({ functionName: fn.functionName, timeoutSeconds: config.functions.timeoutSeconds }));
+    if (isOptOut(config.monitoring)) {
+      suppress(stage, { ruleId: "OPS-ALARMS", reason: config.monitoring.optOut });
+    } else {
+      const topicArn = this.data.alarmTopic!.topic.arn;
+      new ApiAlarms(this, "api-alarms", { apiName: `${name}-api`, stageName: config.api.stageName, monitoring: config.monitoring, topicArn });
+      new FunctionAlarms(this, "function-alarms", { functions: watched, monitoring: config.monitoring, topicArn });
+      new Dashboard(this, "dashboard", {
+        name,
+        title: `${name}: the API by route, its functions and its table`,
+        region: config.region,
+        apiName: `${name}-api`,
+        stageName: config.api.stageName,
+        routes,
+        functions: watched,
+        tableName: this.data.table.tableName,
+        tableOperations,
+      });
+    }
+    if (isOptOut(config.waf)) {
+      suppress(stage, { ruleId: "APIG3", reason: config.waf.optOut });
+    } else {
+      new WebAcl(this, "waf", { name: `${name}-api`, resourceArn: stage.arn, rateLimit: config.waf.apiRateLimit ?? WAF_DEFAULTS.apiRateLimit, logRetentionDays: config.api.accessLogRetentionDays });
+    }
+  }
+
   private outputs(): void {
-    new TerraformOutput(this, "api_url", { value: this.api.invokeUrl, description: "Invoke URL of the API stage" });
+    new TerraformOutput(this, "api_url", {
+      value: this.customDomain?.url ?? this.api.invokeUrl,
+      description: this.customDomain ? "The API at its custom domain (the stage is mapped at its root)" : "Invoke URL of the API stage",
+    });
   }
 }

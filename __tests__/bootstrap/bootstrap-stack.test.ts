@@ -361,3 +361,43 @@ describe("bootstrap IAM: the delivery review", () => {
     }
   });
 });
+
+describe("bootstrap IAM: the production-operations resources", () => {
+  const zone = `arn:aws:route53:::hostedzone/${environments.prod.domains!.hostedZoneId}`;
+  const records = (names: string[], types: string[] = ["A"]) => ({ "route53:ChangeResourceRecordSetsNormalizedRecordNames": names, "route53:ChangeResourceRecordSetsRecordTypes": types });
+  const webAcl = (name: string) => `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/${name}/a1b2c3d4-0000-1111-2222-333344445555`;
+
+  test("apply-prod writes Route 53 records of prod's names and their validation records only", async () => {
+    expect(await decide(prodApply, { action: "route53:ChangeResourceRecordSets", resource: zone, context: records(["api.notes.example.com"], ["A", "AAAA"]) })).toBe("Allowed");
+    expect(await decide(prodApply, { action: "route53:ChangeResourceRecordSets", resource: zone, context: records(["_3f2a9c.auth.notes.example.com"], ["CNAME"]) })).toBe("Allowed");
+    expect(await decide(prodApply, { action: "route53:ChangeResourceRecordSets", resource: zone, context: records(["notes.example.com"]) })).not.toBe("Allowed");
+    expect(await decide(prodApply, { action: "route53:ChangeResourceRecordSets", resource: zone, context: records(["api.notes.example.com"], ["MX"]) })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "route53:ChangeResourceRecordSets", resource: zone, context: records(["api.notes.example.com"]) })).not.toBe("Allowed");
+  });
+
+  test("fails when apply-dev changes prod's web ACL, alarms, topic or key", async () => {
+    expect(await decide(devApply, { action: "wafv2:UpdateWebACL", resource: webAcl("notes-prod-api"), context: tagged("ResourceTag", "notes-prod") })).not.toBe("Allowed");
+    expect(await decide(prodApply, { action: "wafv2:UpdateWebACL", resource: webAcl("notes-prod-api"), context: tagged("ResourceTag", "notes-prod") })).toBe("Allowed");
+    expect(await decide(devApply, { action: "cloudwatch:DeleteAlarms", resource: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:notes-prod-api-prod-5xx-rate` })).not.toBe("Allowed");
+    expect(await decide(prodApply, { action: "cloudwatch:PutMetricAlarm", resource: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:notes-prod-api-prod-5xx-rate` })).toBe("Allowed");
+    expect(await decide(devApply, { action: "sns:SetTopicAttributes", resource: `arn:aws:sns:${REGION}:${ACCOUNT}:notes-prod-alarms` })).not.toBe("Allowed");
+    expect(await decide(devApply, { action: "kms:PutKeyPolicy", resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, context: tagged("ResourceTag", "notes-prod") })).not.toBe("Allowed");
+  });
+
+  test("a web ACL is created only with the environment's tag, and associated only with the environment's stage and pool", async () => {
+    expect(await decide(prodApply, { action: "wafv2:CreateWebACL", resource: webAcl("notes-prod-api"), context: tagged("RequestTag", "notes-prod") })).toBe("Allowed");
+    expect(await decide(devApply, { action: "wafv2:CreateWebACL", resource: webAcl("notes-dev-api"), context: tagged("RequestTag", "notes-prod") })).not.toBe("Allowed");
+    // (the evaluator's data gives API Gateway's Stage two ARN patterns in one string, so apigateway:SetWebACL cannot be asked; wafv2's view of the stage can)
+    expect(await decide(devApply, { action: "wafv2:AssociateWebACL", resource: `arn:aws:apigateway:${REGION}::/restapis/a1b2c3d4e5/stages/prod`, context: tagged("ResourceTag", "notes-prod") })).not.toBe("Allowed");
+    expect(await decide(prodApply, { action: "wafv2:AssociateWebACL", resource: `arn:aws:apigateway:${REGION}::/restapis/a1b2c3d4e5/stages/prod`, context: tagged("ResourceTag", "notes-prod") })).toBe("Allowed");
+    expect(await decide(prodApply, { action: "cognito-idp:AssociateWebACL", resource: pool, context: tagged("ResourceTag", "notes-prod") })).toBe("Allowed");
+  });
+
+  test("the main plan role reads prod's certificates, web ACLs and alarms, and nothing untagged", async () => {
+    const certificate = `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0a1b2c3d-0000-1111-2222-333344445555`;
+    expect(await decide(plan, { action: "acm:DescribeCertificate", resource: certificate, context: tagged("ResourceTag", "notes-prod") })).toBe("Allowed");
+    expect(await decide(plan, { action: "acm:DescribeCertificate", resource: certificate })).not.toBe("Allowed");
+    expect(await decide(plan, { action: "wafv2:GetWebACL", resource: webAcl("notes-prod-api"), context: tagged("ResourceTag", "notes-prod") })).toBe("Allowed");
+    expect(await decide(plan, { action: "cloudwatch:DescribeAlarms", resource: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:notes-prod-api-prod-5xx-rate` })).toBe("Allowed");
+  });
+});

@@ -24,6 +24,9 @@ const withClient = (name: string, change: Partial<AppClientDefinition>): GuardIn
   clients: base.clients.map((client) => (client.name === name ? { ...client, ...change } : client)),
 });
 const withGrants = (scopeGrants: ScopeGrants): GuardInput => ({ ...base, scopeGrants });
+const withDomains = (domains: Partial<NonNullable<EnvironmentConfig["domains"]>>) => withConfig((config) => ({ ...config, domains: { hostedZoneId: "Z0EXAMPLE0NOTES0ZONE", ...domains } }));
+const withPrefixlessDomains = (domains: Partial<NonNullable<EnvironmentConfig["domains"]>>) =>
+  withConfig((config) => ({ ...config, auth: { ...config.auth, domainPrefix: undefined }, domains: { hostedZoneId: "Z0EXAMPLE0NOTES0ZONE", ...domains } }));
 const withGroup = (group: Partial<UserGroupDefinition>): GuardInput => withGrants({ ...notesScopeGrants, groups: [...notesScopeGrants.groups, { name: "auditors", description: "Audit", scopes: ["notes.read"], ...group }] });
 const withValidity = (validity: Partial<EnvironmentConfig["auth"]["tokenValidity"]>) =>
   withAuth({ tokenValidity: { ...dev.auth.tokenValidity, ...validity } });
@@ -58,6 +61,42 @@ const badInputs: Array<[string, GuardInput, string, string, string, string]> = [
   ["a client enables implicit", withClient("web", { flows: ["code", "implicit"] }), "client 'web'", "flows", '["code","implicit"]', "implicit flow"],
   ["a client asks for an undefined scope", withClient("web", { scopes: ["openid", "example.never-defined"] }), "client 'web'", "scopes", '"example.never-defined"', "no resource server defines scope 'example.never-defined'"],
   ["a code client has no callback URL", withClient("web", { callbackUrls: [] }), "client 'web'", "callbackUrls", "[]", "needs at least one callback URL"],
+  ["a hosted-UI domain comes with a domain prefix", withDomains({ auth: "auth.notes.example.com" }), "config.auth", "domainPrefix", '"notes-example-dev"', "a pool has one domain, drop the prefix"],
+  ["the hosted UI has no domain at all", withAuth({ domainPrefix: undefined }), "config.auth", "domainPrefix", "undefined", "a prefix here, or domains.auth"],
+  ["the hosted zone id is malformed", withDomains({ hostedZoneId: "notes.example.com", api: "api.notes.example.com" }), "config.domains", "hostedZoneId", '"notes.example.com"', "a Route 53 hosted zone id"],
+  ["the API's name is malformed", withDomains({ api: "API_Notes.example.com" }), "config.domains", "api", '"API_Notes.example.com"', "a lower-case DNS name"],
+  ["the hosted UI's name has no parent domain to hold its A record", withPrefixlessDomains({ auth: "example.com" }), "config.domains", "auth", '"example.com"', "needs its parent domain to have an A record"],
+  ["the API and the hosted UI share a name", withPrefixlessDomains({ api: "auth.notes.example.com", auth: "auth.notes.example.com" }), "config.domains", "auth", '"auth.notes.example.com"', "the API uses this name too"],
+  [
+    "the hosted UI's certificate is not in us-east-1",
+    withPrefixlessDomains({ auth: "auth.notes.example.com", certificateArns: { auth: "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-0000-1111-2222-333344445555" } }),
+    "config.domains.certificateArns",
+    "auth",
+    '"arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-0000-1111-2222-333344445555"',
+    "from us-east-1 only",
+  ],
+  [
+    "the API's certificate is in another region",
+    withDomains({ api: "api.notes.example.com", certificateArns: { api: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-0000-1111-2222-333344445555" } }),
+    "config.domains.certificateArns",
+    "api",
+    '"arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-0000-1111-2222-333344445555"',
+    "from the API's region, eu-west-1",
+  ],
+  [
+    "a certificate is in another account",
+    withDomains({ api: "api.notes.example.com", certificateArns: { api: "arn:aws:acm:eu-west-1:444455556666:certificate/0a1b2c3d-0000-1111-2222-333344445555" } }),
+    "config.domains.certificateArns",
+    "api",
+    '"arn:aws:acm:eu-west-1:444455556666:certificate/0a1b2c3d-0000-1111-2222-333344445555"',
+    "in account 444455556666",
+  ],
+  ["the execute-api endpoint is turned off without a custom domain", withDomains({ disableExecuteApiEndpoint: true, api: undefined, auth: undefined }), "config.domains", "api", "undefined", "name the API's domain"],
+  ["monitoring is missing", withConfig((config) => ({ ...config, monitoring: undefined as never })), "config", "monitoring", "undefined", "opt out with { optOut"],
+  ["an opt-out gives no real reason", withConfig((config) => ({ ...config, waf: { optOut: "cost" } })), "config", "waf.optOut", '"cost"', "at least 10 characters"],
+  ["an alarm address is not an email address", withConfig((config) => ({ ...config, monitoring: { emails: ["oncall"] } })), "config.monitoring", "emails", '"oncall"', "an email address"],
+  ["an alarm percentage is over 100", withConfig((config) => ({ ...config, monitoring: { api5xxPercent: 150 } })), "config.monitoring", "api5xxPercent", "150", "at most 100"],
+  ["a WAF rate limit is below WAF's minimum", withConfig((config) => ({ ...config, waf: { apiRateLimit: 5 } })), "config.waf", "apiRateLimit", "5", "from 10 to 2,000,000,000"],
   [
     "a hosted-UI client may ask for the SDK's scope while groups grant scopes",
     withClient("web", { scopes: ["openid", "aws.cognito.signin.user.admin", "notes.read"] }),

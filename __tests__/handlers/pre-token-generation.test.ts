@@ -118,8 +118,9 @@ describe("pre-token-generation trigger: no session gains scopes at refresh", () 
     !checkAuthConfig({ config: environments.dev, routes: notesRoutes, scopes: notesScopes, clients: [...notesClients(environments.dev.auth), client], scopeGrants: notesScopeGrants }).some(
       (finding) => finding.at === "client 'candidate'",
     );
-  const grants = scopeGrantMapping(notesScopeGrants, "https://notes.example.com", notesScopes.map((scope) => scope.name));
-  const full = (scope: string) => (isStandardScope(scope) ? scope : `https://notes.example.com/${scope}`);
+  const identifier = environments.dev.auth.resourceServerIdentifier;
+  const grants = scopeGrantMapping(notesScopeGrants, identifier, notesScopes.map((scope) => scope.name));
+  const full = (scope: string) => (isStandardScope(scope) ? scope : `${identifier}/${scope}`);
   const tokenScopes = (triggerSource: string, requested: string[], groups: string[]) => {
     const decision = decideScopes({ triggerSource, request: { userAttributes: {}, groupConfiguration: { groupsToOverride: groups }, scopes: requested } }, grants);
     return new Set([...requested.filter((scope) => !decision.scopesToSuppress.includes(scope)), ...decision.scopesToAdd]);
@@ -151,8 +152,7 @@ describe("pre-token-generation trigger: no session gains scopes at refresh", () 
     const refused = candidates.filter((client) => !accepted(client));
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((client) => client.scopes.includes("aws.cognito.signin.user.admin"))).toBe(true);
-    expect(gains(refused.find((client) => client.scopes.length === 1)!)).toContain(
-      "TokenGeneration_HostedAuth aws.cognito.signin.user.admin [editors] gains https://notes.example.com/notes.read https://notes.example.com/notes.write",
-    );
+    const editors = notesScopeGrants.groups.find((group) => group.name === "editors")!.scopes.map(full).sort();
+    expect(gains(refused.find((client) => client.scopes.length === 1)!)).toContain(`TokenGeneration_HostedAuth aws.cognito.signin.user.admin [editors] gains ${editors.join(" ")}`);
   });
 });

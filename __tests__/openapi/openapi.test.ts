@@ -61,6 +61,13 @@ describe.each(stacks)("the OpenAPI document of stack %s", (stack) => {
     expect(flows.clientCredentials.scopes).toEqual(expected);
   });
 
+  test("its first server is the stack's api_url: the custom domain where the API has one, else the execute-api URL", () => {
+    const terraform = readEnvironmentConfig(outdir, stack);
+    const servers = documentOf(stack).servers as Array<{ url: string }>;
+    if (environments[stack as keyof typeof environments].domains?.api) expect(servers[0]!.url).toBe(resolveLiterals(terraform, String(terraform.output!.api_url!.value)));
+    else expect(servers.map((server) => server.url)).toEqual([`https://{restApiId}.execute-api.eu-west-1.amazonaws.com/${stack}`]);
+  });
+
   test("each operation is named after its handler, and every scoped one documents the gateway's 401 with WWW-Authenticate", () => {
     const document = documentOf(stack);
     for (const route of notesRoutes) {
@@ -85,7 +92,7 @@ describe.each(stacks)("the OpenAPI document of stack %s", (stack) => {
 });
 
 describe("buildOpenApi", () => {
-  const input = { stack: "dev", version: "0.0.0", region: "eu-west-1", stageName: "dev", resourceServerIdentifier: "https://notes.example.com", domainPrefix: "notes-example-dev", scopes: notesScopes };
+  const input = { stack: "dev", version: "0.0.0", region: "eu-west-1", stageName: "dev", resourceServerIdentifier: "https://notes.example.com", hostedUiUrl: "https://notes-example-dev.auth.eu-west-1.amazoncognito.com", scopes: notesScopes };
 
   test("a route that opted into ID tokens says so in its description, its security and x-token-use", () => {
     const routes = notesRoutes.map((route) => (route.path === "/me" ? { ...route, scopes: undefined, acceptIdToken: "legacy mobile app until 2027" } : route));

@@ -16,6 +16,10 @@ import { LAMBDA_LIMITS } from "../../stacks/policy/rules/lambda-limits";
 import { LAMBDA_PERMISSION } from "../../stacks/policy/rules/lambda-permission";
 import { LAMBDA_TRACING } from "../../stacks/policy/rules/lambda-tracing";
 import { LOGS_RETENTION } from "../../stacks/policy/rules/logs-retention";
+import { OPS_ALARM_ACTIONS } from "../../stacks/policy/rules/alarm-actions";
+import { OPS_ALARMS } from "../../stacks/policy/rules/alarms-present";
+import { APIG3 } from "../../stacks/policy/rules/api-stage-waf";
+import { COG_WAF } from "../../stacks/policy/rules/user-pool-waf";
 
 const view = (type: string, config: Record<string, unknown>, name = "subject"): ResourceView => ({ type, name, path: `test/${name}`, config });
 const stackOf = (...resources: ResourceView[]): StackView => ({ resources: (type) => resources.filter((resource) => resource.type === type) });
@@ -65,6 +69,31 @@ const cases: Array<[PolicyRule, ResourceView, StackView, ResourceView, StackView
     noStack,
     undefined,
   ],
+  [
+    APIG3,
+    stage,
+    stackOf(stage, view("aws_wafv2_web_acl_association", { resource_arn: "${aws_api_gateway_stage.subject.arn}", web_acl_arn: "${aws_wafv2_web_acl.acl.arn}" }, "association")),
+    stage,
+    stackOf(stage, view("aws_wafv2_web_acl_association", { resource_arn: "${aws_api_gateway_stage.another.arn}", web_acl_arn: "${aws_wafv2_web_acl.acl.arn}" }, "association")),
+    undefined,
+  ],
+  [
+    COG_WAF,
+    view("aws_cognito_user_pool", {}),
+    stackOf(view("aws_wafv2_web_acl_association", { resource_arn: "${aws_cognito_user_pool.subject.arn}" }, "association")),
+    view("aws_cognito_user_pool", {}),
+    noStack,
+    undefined,
+  ],
+  [
+    OPS_ALARMS,
+    stage,
+    stackOf(stage, view("aws_cloudwatch_metric_alarm", { metric_query: [{ id: "m0", metric: { namespace: "AWS/ApiGateway", metric_name: "5XXError", dimensions: { ApiName: "notes-dev-api", Stage: "dev" } } }] }, "alarm")),
+    stage,
+    stackOf(stage, view("aws_cloudwatch_metric_alarm", { metric_query: [{ id: "m0", metric: { namespace: "AWS/ApiGateway", metric_name: "5XXError", dimensions: { ApiName: "notes-prod-api", Stage: "prod" } } }] }, "alarm")),
+    undefined,
+  ],
+  [OPS_ALARM_ACTIONS, view("aws_cloudwatch_metric_alarm", { alarm_actions: ["${aws_sns_topic.t.arn}"] }), noStack, view("aws_cloudwatch_metric_alarm", { alarm_actions: [] }), noStack, undefined],
   [LOGS_RETENTION, view("aws_cloudwatch_log_group", { retention_in_days: 14 }), noStack, view("aws_cloudwatch_log_group", { name: "/x" }), noStack, undefined],
   [
     IAM4,

@@ -11,7 +11,8 @@ import type { OfflineTerraform, PlanJson } from "./offline-terraform";
  * in a real account; tests use it to ask what a change plans (replace, order, redeploy).
  *
  * Only what this project's configurations use is understood: `${type.name.attribute}` references
- * inside strings, `sha1(jsonencode([...]))` and `tolist()`; anything else fails loudly.
+ * inside strings, `sha1(jsonencode([...]))`, `tolist()` and an index path after it
+ * (`tolist(x).0.name`); anything else fails loudly.
  */
 
 type Json = any;
@@ -69,6 +70,22 @@ function fakeComputed(address: string, attribute: string, type: Json, region: st
   return "";
 }
 
+/**
+ * Computed values AWS derives from a resource's own settings, where a later reference reads inside
+ * them: an ACM certificate's DNS validation record (one per name), a record's FQDN.
+ */
+const DERIVED: Readonly<Record<string, (values: Json, seed: string) => Json>> = {
+  "aws_acm_certificate.domain_validation_options": (values, seed) => [
+    {
+      domain_name: values.domain_name,
+      resource_record_name: `_${shortHash(`${seed}name`, 32)}.${values.domain_name}.`,
+      resource_record_type: "CNAME",
+      resource_record_value: `_${shortHash(`${seed}value`, 32)}.acm-validations.aws.`,
+    },
+  ],
+  "aws_route53_record.fqdn": (values) => (typeof values.name === "string" ? values.name.replace(/\.$/, "") : undefined),
+};
+
 type Lookup = (address: string, attribute: string) => Json;
 
 const REFERENCE = /^(?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+$/;
@@ -96,6 +113,13 @@ function splitTopLevel(text: string): string[] {
 
 function evaluateExpression(expression: string, lookup: Lookup): Json {
   const text = expression.trim();
+  // A function's result indexed by a path: `tolist(aws_x.y.set).0.attribute`.
+  const indexed = /^([a-z0-9]+\([^()]*\))((?:\.[A-Za-z0-9_-]+)+)$/.exec(text);
+  if (indexed) {
+    let value = evaluateExpression(indexed[1]!, lookup);
+    for (const key of indexed[2]!.slice(1).split(".")) value = value?.[key];
+    return value;
+  }
   const call = /^([a-z0-9]+)\(([\s\S]*)\)$/.exec(text);
   if (call) {
     const [, name, argument] = call as unknown as [string, string, string];
@@ -103,8 +127,8 @@ function evaluateExpression(expression: string, lookup: Lookup): Json {
     if (value === undefined) return undefined;
     if (name === "jsonencode") return terraformJsonEncode(value);
     if (name === "sha1") return createHash("sha1").update(String(value)).digest("hex");
-    // tolist() of a set of strings: cty orders set elements lexically.
-    if (name === "tolist") return Array.isArray(value) ? [...value].sort() : value;
+    // tolist() of a set of strings: cty orders set elements lexically (a set of objects keeps its order here).
+    if (name === "tolist") return Array.isArray(value) && value.every((item) => typeof item === "string") ? [...value].sort() : value;
     throw new Error(`fake apply: unsupported function ${name}() in \${${expression}}`);
   }
   if (text.startsWith("[") && text.endsWith("]")) {
@@ -180,7 +204,11 @@ function fill(
         if (evaluated === undefined) complete = false;
         else values[key] = nested && !Array.isArray(evaluated) && nested.nesting_mode !== "single" ? [evaluated] : evaluated;
       } else {
-        values[key] = fakeComputed(pending.address, key, block?.attributes?.[key]?.type ?? (nested ? ["list"] : "string"), region, generation);
+        const derive = DERIVED[`${pending.type}.${key}`];
+        const derived = derive?.(values, `${pending.address}#${generation}`);
+        // A derived value waits for the settings it derives from.
+        if (derive && derived === undefined) complete = false;
+        else values[key] = derive ? derived : fakeComputed(pending.address, key, block?.attributes?.[key]?.type ?? (nested ? ["list"] : "string"), region, generation);
       }
       continue;
     }
@@ -205,8 +233,10 @@ function fill(
   return complete;
 }
 
-function providerAddress(): string {
-  return 'provider["registry.terraform.io/hashicorp/aws"]';
+/** The provider a resource's state names: the default one, or an aliased one (`aws.us-east-1`). */
+function providerAddress(configKey?: string): string {
+  const alias = configKey?.startsWith("aws.") ? configKey.slice("aws.".length) : undefined;
+  return `provider["registry.terraform.io/hashicorp/aws"]${alias ? `.${alias}` : ""}`;
 }
 
 function readState(file: string): Json | undefined {
@@ -319,7 +349,7 @@ export function fakeApply(terraform: OfflineTerraform, stack: string, plan: Plan
         mode: "managed",
         type,
         name,
-        provider: providerAddress(),
+        provider: configResources.has(address) ? providerAddress(configResources.get(address).provider_config_key) : (prev?.provider ?? providerAddress()),
         instances: [
           {
             schema_version: schemas[type]?.version ?? 0,

@@ -31,6 +31,8 @@ export interface ScopedRestApiProps {
   /** Region and account of the functions, to name their invoke ARNs without a reference. */
   readonly region: string;
   readonly accountId: string;
+  /** Turn off the execute-api endpoint (the API answers at its custom domain only). @default false */
+  readonly disableExecuteApiEndpoint?: boolean;
 }
 
 /** The integration URI API Gateway calls a Lambda function through (`invoke_arn` of the function). */
@@ -56,6 +58,7 @@ export class ScopedRestApi extends Construct {
     this.restApi = new ApiGatewayRestApi(this, "rest-api", {
       name: props.name,
       endpointConfiguration: { types: ["REGIONAL"] },
+      disableExecuteApiEndpoint: props.disableExecuteApiEndpoint ?? false,
     });
     const restApiId = this.restApi.id;
 

@@ -24,6 +24,12 @@ export interface CognitoAuthProps {
    * @default - none
    */
   readonly preTokenGeneration?: LambdaFunction;
+  /**
+   * The hosted UI at its own name, with an ACM certificate from us-east-1, in place of
+   * `auth.domainPrefix` (Cognito developer guide, "Using your own domain for managed login").
+   * @default - the prefix domain `auth.domainPrefix`
+   */
+  readonly customDomain?: { readonly name: string; readonly certificateArn: string };
 }
 
 /** A user pool, its resource server and custom scopes, the app clients and the hosted-UI domain. */
@@ -35,6 +41,7 @@ export class CognitoAuth extends Construct {
   readonly groups: ReadonlyMap<string, CognitoUserGroup>;
   private readonly identifier: string;
   private readonly region: string;
+  private readonly customDomainName?: string;
   private readonly definitions: readonly AppClientDefinition[];
 
   constructor(scope: Construct, id: string, props: CognitoAuthProps) {
@@ -43,6 +50,7 @@ export class CognitoAuth extends Construct {
     this.identifier = auth.resourceServerIdentifier;
     this.region = props.region;
     this.definitions = props.clients;
+    this.customDomainName = props.customDomain?.name;
 
     this.userPool = new CognitoUserPool(this, "user-pool", {
       name: `${props.name}-users`,
@@ -117,7 +125,9 @@ export class CognitoAuth extends Construct {
     this.clients = clients;
 
     this.domain = new CognitoUserPoolDomain(this, "domain", {
-      domain: auth.domainPrefix,
+      // The guard checked that exactly one of the two is set.
+      domain: props.customDomain?.name ?? auth.domainPrefix!,
+      certificateArn: props.customDomain?.certificateArn,
       userPoolId: this.userPool.id,
       // 1 = the classic hosted UI, which needs no branding resource; 2 (managed login) does.
       managedLoginVersion: 1,
@@ -139,7 +149,7 @@ export class CognitoAuth extends Construct {
   }
 
   get hostedUiDomain(): string {
-    return `${this.domain.domain}.auth.${this.region}.amazoncognito.com`;
+    return this.customDomainName ? this.domain.domain : `${this.domain.domain}.auth.${this.region}.amazoncognito.com`;
   }
 
   private addClient(prefix: string, auth: AuthConfig, definition: AppClientDefinition): CognitoUserPoolClient {

@@ -7,9 +7,12 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { BootstrapConfig, EnvironmentConfig } from "../config";
 import { DEPLOY_ENVIRONMENT_TAG, environmentSlug, environmentTags, functionBoundaryArn, functionBoundaryName } from "../iam/deploy-environment";
 import { policyDocument, type PolicyStatement } from "../iam/policy-document";
+import { taggingStatements } from "../iam/tagging";
+import { operationsManagement, operationsReads } from "./operations-permissions";
 import { dataStackName } from "../stack-names";
 import { suppress } from "../suppressions";
 import { stateKey } from "../state/backend";
+import { WAF_LOG_GROUP_PREFIX } from "../waf/web-acl";
 import { GITHUB_OIDC_HOST, GITHUB_OIDC_URL, githubSubjects } from "./github-oidc";
 
 export interface GithubDeployRolesProps {
@@ -54,6 +57,7 @@ export function environmentArns(environment: EnvironmentConfig) {
     namedLogGroups: [
       `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${slug}-*`,
       `arn:aws:logs:${region}:${accountId}:log-group:/aws/apigateway/${slug}-*`,
+      `arn:aws:logs:${region}:${accountId}:log-group:${WAF_LOG_GROUP_PREFIX}${slug}-*`,
     ],
     executionLogGroups: `arn:aws:logs:${region}:${accountId}:log-group:API-Gateway-Execution-Logs_*`,
     boundary: functionBoundaryArn(environment),
@@ -173,32 +177,6 @@ const TAGGING = {
   iam: { tag: ["iam:TagRole"], untag: ["iam:UntagRole"] },
 } as const;
 
-/**
- * Tag changes checked on both sides: a tag request may carry only the environment's tag keys and,
- * if it sets the environment tag, its own value; the resource, if it is tagged already, must be the
- * environment's. A resource being created has no tags yet: its create call carries the request's.
- * Untagging never removes the environment tag.
- */
-function taggingStatements(environment: EnvironmentConfig, resources: readonly string[], verbs: { readonly tag: readonly string[]; readonly untag: readonly string[] }): PolicyStatement[] {
-  const slug = environmentSlug(environment);
-  const keys = Object.keys(environmentTags(environment));
-  const resourceTag = `aws:ResourceTag/${DEPLOY_ENVIRONMENT_TAG}`;
-  return [
-    {
-      actions: verbs.tag,
-      resources,
-      condition: {
-        StringEqualsIfExists: { [resourceTag]: slug, [`aws:RequestTag/${DEPLOY_ENVIRONMENT_TAG}`]: slug },
-        "ForAllValues:StringEquals": { "aws:TagKeys": keys },
-      },
-    },
-    {
-      actions: verbs.untag,
-      resources,
-      condition: { StringEquals: { [resourceTag]: slug }, "ForAllValues:StringEquals": { "aws:TagKeys": keys.filter((key) => key !== DEPLOY_ENVIRONMENT_TAG) } },
-    },
-  ];
-}
 
 /** Read verbs of `terraform plan` on one environment's resources, scoped by its tag wherever the service has resource tags. */
 function environmentReads(environment: EnvironmentConfig): PolicyStatement[] {
@@ -212,6 +190,7 @@ function environmentReads(environment: EnvironmentConfig): PolicyStatement[] {
     { actions: ROLE_READ, resources: [arns.roles] },
     { actions: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], resources: arns.namedLogGroups },
     { actions: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], resources: [arns.executionLogGroups], condition: tagged },
+    ...operationsReads(environment),
   ];
 }
 
@@ -318,6 +297,7 @@ export class GithubDeployRoles extends Construct {
             { actions: ROLE_UPKEEP, resources: [arns.roles] },
             ...taggingStatements(environment, [arns.roles], TAGGING.iam),
             { actions: ["iam:PassRole"], resources: [arns.roles], condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } },
+            ...operationsManagement(environment),
             { effect: "Deny", actions: ESCALATION, resources: protectedRoles },
             { effect: "Deny", actions: ["iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:DetachRolePolicy"], resources: ["*"] },
             {

@@ -320,9 +320,15 @@ function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], r
   const accountIssue = accountIdProblem(String(config.accountId ?? ""));
   if (accountIssue) report("config", "accountId", config.accountId, accountIssue);
   if (config.state) checkState(config.state, report);
-  if (!limits.DOMAIN_PREFIX.test(auth.domainPrefix)) {
+  if (auth.domainPrefix !== undefined && config.domains?.auth !== undefined) {
+    report("config.auth", "domainPrefix", auth.domainPrefix, `the hosted UI has a custom domain (domains.auth = "${config.domains.auth}"): a pool has one domain, drop the prefix`);
+  } else if (auth.domainPrefix === undefined && config.domains?.auth === undefined) {
+    report("config.auth", "domainPrefix", auth.domainPrefix, "the hosted UI needs a domain: a prefix here, or domains.auth");
+  } else if (auth.domainPrefix !== undefined && !limits.DOMAIN_PREFIX.test(auth.domainPrefix)) {
     report("config.auth", "domainPrefix", auth.domainPrefix, "1-63 characters of [a-z0-9-], not starting or ending with '-'");
   }
+  if (config.domains) checkDomains(config, report);
+  checkOperations(config, report);
   if (!["OFF", "OPTIONAL", "ON"].includes(auth.mfa)) report("config.auth", "mfa", auth.mfa, "one of OFF, OPTIONAL, ON");
   if (auth.userPoolTier !== undefined && !["LITE", "ESSENTIALS", "PLUS"].includes(auth.userPoolTier)) {
     report("config.auth", "userPoolTier", auth.userPoolTier, "one of LITE, ESSENTIALS, PLUS");
@@ -363,6 +369,67 @@ function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], r
     const roleName = roleNameFor(functionNameFor(config, route.handler));
     if (roleName.length > limits.NAME_MAX) {
       report(routeLabel(route), "handler", route.handler, `makes the role name '${roleName}' ${roleName.length} characters; IAM allows ${limits.NAME_MAX}`);
+    }
+  }
+}
+
+/** A DNS name of at least `labels` labels (RFC 1035: labels of 1-63 letters, digits and hyphens, 253 characters in all). */
+function dnsNameProblem(name: string, labels: number): string | undefined {
+  const parts = name.split(".");
+  if (name.length > 253 || !parts.every((part) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(part))) return "a lower-case DNS name: labels of a-z, 0-9 and inner hyphens, at most 63 characters each";
+  if (parts.length < labels) return labels === 3 ? "a name under a domain you own, such as auth.notes.example.com: Cognito needs its parent domain to have an A record" : "a name under a domain you own, such as api.notes.example.com";
+  return undefined;
+}
+
+function checkDomains(config: EnvironmentConfig, report: Report): void {
+  const domains = config.domains!;
+  if (!/^Z[0-9A-Z]{1,31}$/.test(domains.hostedZoneId)) report("config.domains", "hostedZoneId", domains.hostedZoneId, "a Route 53 hosted zone id, such as Z0123456789ABCDEFGHIJ");
+  if (domains.api === undefined && domains.auth === undefined) report("config.domains", "api", domains.api, "name the API's domain, the hosted UI's, or both (or leave domains out)");
+  for (const [field, labels] of [["api", 2], ["auth", 3]] as const) {
+    const name = domains[field];
+    if (name === undefined) continue;
+    const problem = dnsNameProblem(name, labels);
+    if (problem) report("config.domains", field, name, problem);
+  }
+  if (domains.api !== undefined && domains.api === domains.auth) report("config.domains", "auth", domains.auth, "the API uses this name too: each needs its own");
+  if (domains.disableExecuteApiEndpoint && domains.api === undefined) report("config.domains", "disableExecuteApiEndpoint", true, "without domains.api the execute-api URL is the API's only endpoint");
+  for (const [field, region] of [["api", config.region], ["auth", "us-east-1"]] as const) {
+    const arn = domains.certificateArns?.[field];
+    if (arn === undefined) continue;
+    const match = /^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]+$/.exec(arn);
+    if (!match) report("config.domains.certificateArns", field, arn, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
+    else if (match[1] !== region) {
+      report("config.domains.certificateArns", field, arn, field === "auth" ? "Cognito takes a custom domain's certificate from us-east-1 only" : `API Gateway takes a regional domain's certificate from the API's region, ${region}`);
+    } else if (match[2] !== config.accountId) report("config.domains.certificateArns", field, arn, `the certificate is in account ${match[2]}, the environment in ${config.accountId}`);
+    if (domains[field] === undefined) report("config.domains.certificateArns", field, arn, `domains.${field} names no domain for it`);
+  }
+}
+
+/** Alarms and WAF: each configured, or opted out with a reason. */
+function checkOperations(config: EnvironmentConfig, report: Report): void {
+  for (const field of ["monitoring", "waf"] as const) {
+    const value = config[field] as unknown;
+    if (value === undefined || value === null) report("config", field, value, `configure it, or opt out with { optOut: "<why>" }: the policy pack refuses an environment without ${field === "waf" ? "a web ACL" : "alarms"} otherwise`);
+    else if (typeof value === "object" && "optOut" in value) checkReason(report, "config", `${field}.optOut`, String((value as { optOut: unknown }).optOut));
+  }
+  const monitoring = config.monitoring;
+  if (monitoring && !("optOut" in monitoring)) {
+    for (const email of monitoring.emails ?? []) {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) report("config.monitoring", "emails", email, "an email address");
+    }
+    for (const field of ["api5xxPercent", "api4xxPercent", "functionDurationPercentOfTimeout"] as const) {
+      const value = monitoring[field];
+      if (value !== undefined && !(value > 0 && value <= 100)) report("config.monitoring", field, value, "a percentage above 0, at most 100");
+    }
+    if (monitoring.apiLatencyP99Ms !== undefined && !(Number.isFinite(monitoring.apiLatencyP99Ms) && monitoring.apiLatencyP99Ms > 0)) {
+      report("config.monitoring", "apiLatencyP99Ms", monitoring.apiLatencyP99Ms, "milliseconds above 0");
+    }
+  }
+  const waf = config.waf;
+  if (waf && !("optOut" in waf)) {
+    for (const field of ["apiRateLimit", "authRateLimit"] as const) {
+      const value = waf[field];
+      if (value !== undefined && !(Number.isInteger(value) && value >= 10 && value <= 2_000_000_000)) report("config.waf", field, value, "a whole number of requests from 10 to 2,000,000,000 (WAF's rate-based rule limits)");
     }
   }
 }

@@ -32,6 +32,12 @@ export function checkEnvironmentSet(configs: readonly EnvironmentConfig[]): Guar
         message: `its resource names (${environmentSlug(longer)}-...) start with environment '${shorter.name}''s (${environmentSlug(shorter)}-...): one environment's IAM wildcards would match the other's resources`,
       });
     }
+    for (const field of ["api", "auth"] as const) {
+      const name = config.domains?.[field];
+      const user = name === undefined ? undefined : configs.slice(0, index).find((earlier) => earlier.domains?.api === name || earlier.domains?.auth === name);
+      if (user) findings.push({ stack: config.name, at: "config.domains", field, value: name, message: `environment '${user.name}' uses this name too: each environment needs its own` });
+    }
+    if (config.auth.domainPrefix === undefined) return;
     const domainKey = `${config.region}/${config.auth.domainPrefix}`;
     const sharing = domains.get(domainKey);
     if (sharing !== undefined && sharing !== config.name) {

@@ -20,8 +20,12 @@ export interface OpenApiInput {
   readonly region: string;
   readonly stageName: string;
   readonly resourceServerIdentifier: string;
-  /** The hosted UI's domain prefix: the OAuth endpoints are `https://<prefix>.auth.<region>.amazoncognito.com`. */
-  readonly domainPrefix: string;
+  /** The hosted UI's base URL (its custom domain or the prefix domain): the OAuth endpoints are under it. */
+  readonly hostedUiUrl: string;
+  /** The API's custom-domain URL. @default - none: the execute-api URL only */
+  readonly customApiUrl?: string;
+  /** Whether the execute-api URL answers (off when the custom domain is the only endpoint). @default true */
+  readonly executeApiEndpoint?: boolean;
   readonly routes: readonly Route[];
   readonly scopes: readonly ScopeDefinition[];
   /** @default HANDLER_CONTRACTS */
@@ -122,7 +126,7 @@ function operation(route: Route, contract: HandlerContract, full: (scope: string
 export function buildOpenApi(input: OpenApiInput): Json {
   const contracts = input.contracts ?? HANDLER_CONTRACTS;
   const full = (scope: string) => `${input.resourceServerIdentifier}/${scope}`;
-  const hostedUi = `https://${input.domainPrefix}.auth.${input.region}.amazoncognito.com`;
+  const hostedUi = input.hostedUiUrl;
   const scopes = Object.fromEntries(input.scopes.map((scope) => [full(scope.name), scope.description]));
   const paths: Record<string, Json> = {};
   for (const route of input.routes) {
@@ -141,10 +145,15 @@ export function buildOpenApi(input: OpenApiInput): Json {
         "Scoped operations take Cognito **access tokens** (an ID token gets 401); any one of an operation's scopes is enough.",
     },
     servers: [
-      {
-        url: `https://{restApiId}.execute-api.${input.region}.amazonaws.com/${input.stageName}`,
-        variables: { restApiId: { default: "restApiId", description: "The id in the API stack's api_url output." } },
-      },
+      ...(input.customApiUrl ? [{ url: input.customApiUrl, description: "The API's custom domain (the stack's api_url output)." }] : []),
+      ...(input.executeApiEndpoint === false
+        ? []
+        : [
+            {
+              url: `https://{restApiId}.execute-api.${input.region}.amazonaws.com/${input.stageName}`,
+              variables: { restApiId: { default: "restApiId", description: input.customApiUrl ? "The REST API's id." : "The id in the API stack's api_url output." } },
+            },
+          ]),
     ],
     paths: sortedPaths,
     components: {

@@ -1,4 +1,7 @@
 import type { PolicyRule } from "../rule";
+import { OPS_ALARM_ACTIONS } from "./alarm-actions";
+import { OPS_ALARMS } from "./alarms-present";
+import { APIG3 } from "./api-stage-waf";
 import { APIG1 } from "./apig1";
 import { APIG4 } from "./apig4";
 import { APIG6 } from "./apig6";
@@ -15,10 +18,12 @@ import { LAMBDA_LIMITS } from "./lambda-limits";
 import { LAMBDA_PERMISSION } from "./lambda-permission";
 import { LAMBDA_TRACING } from "./lambda-tracing";
 import { LOGS_RETENTION } from "./logs-retention";
+import { COG_WAF } from "./user-pool-waf";
 
 /** The rule pack, in the order the docs list it. */
 export const policyRules: readonly PolicyRule[] = [
   APIG1,
+  APIG3,
   APIG4,
   APIG6,
   APIG_DEPLOY,
@@ -27,11 +32,14 @@ export const policyRules: readonly PolicyRule[] = [
   COG1,
   COG2,
   COG_EMAIL,
+  COG_WAF,
   L1,
   LAMBDA_TRACING,
   LAMBDA_LIMITS,
   LAMBDA_PERMISSION,
   LOGS_RETENTION,
+  OPS_ALARMS,
+  OPS_ALARM_ACTIONS,
   IAM4,
   IAM5,
 ];

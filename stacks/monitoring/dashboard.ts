@@ -1,0 +1,57 @@
+import { Construct } from "constructs";
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import type { Route } from "../api/routes";
+import type { WatchedFunction } from "./service-alarms";
+
+export interface DashboardInput {
+  readonly title: string;
+  readonly region: string;
+  readonly apiName: string;
+  readonly stageName: string;
+  readonly routes: readonly Route[];
+  readonly functions: readonly WatchedFunction[];
+  readonly tableName: string;
+  readonly tableOperations: readonly string[];
+}
+
+const WIDTH = 12;
+const HEIGHT = 6;
+
+/**
+ * The environment's dashboard, from the route table: per route its requests, 4XX, 5XX and p99
+ * latency (the stage's per-method metrics), per function its errors and p99 duration, the table's
+ * throttled requests. Names only, no references: the same body on every synth.
+ */
+export function dashboardBody(input: DashboardInput): string {
+  const metricWidget = (title: string, metrics: unknown[][]) => ({ type: "metric", properties: { title, region: input.region, view: "timeSeries", stacked: false, period: 60, metrics } });
+  const routeWidgets = input.routes.map((route) => {
+    const dimensions = ["ApiName", input.apiName, "Method", route.method, "Resource", route.path, "Stage", input.stageName];
+    return metricWidget(`${route.method} ${route.path}`, [
+      ["AWS/ApiGateway", "Count", ...dimensions, { stat: "Sum", label: "requests" }],
+      ["AWS/ApiGateway", "4XXError", ...dimensions, { stat: "Sum", label: "4XX" }],
+      ["AWS/ApiGateway", "5XXError", ...dimensions, { stat: "Sum", label: "5XX" }],
+      ["AWS/ApiGateway", "Latency", ...dimensions, { stat: "p99", label: "latency p99 (ms)", yAxis: "right" }],
+    ]);
+  });
+  const functionWidgets = input.functions.map((fn) =>
+    metricWidget(fn.functionName, [
+      ["AWS/Lambda", "Errors", "FunctionName", fn.functionName, { stat: "Sum", label: "errors" }],
+      ["AWS/Lambda", "Duration", "FunctionName", fn.functionName, { stat: "p99", label: `duration p99 (ms; timeout ${fn.timeoutSeconds * 1000})`, yAxis: "right" }],
+    ]),
+  );
+  const tableWidget = metricWidget(
+    `${input.tableName} throttled requests`,
+    input.tableOperations.map((operation) => ["AWS/DynamoDB", "ThrottledRequests", "TableName", input.tableName, "Operation", operation, { stat: "Sum", label: operation }]),
+  );
+  const widgets = [...routeWidgets, ...functionWidgets, tableWidget].map((widget, index) => ({ ...widget, x: (index % 2) * WIDTH, y: 1 + Math.floor(index / 2) * HEIGHT, width: WIDTH, height: HEIGHT }));
+  return JSON.stringify({ widgets: [{ type: "text", x: 0, y: 0, width: 2 * WIDTH, height: 1, properties: { markdown: `# ${input.title}` } }, ...widgets] });
+}
+
+export class Dashboard extends Construct {
+  readonly dashboard: CloudwatchDashboard;
+
+  constructor(scope: Construct, id: string, props: DashboardInput & { readonly name: string }) {
+    super(scope, id);
+    this.dashboard = new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: dashboardBody(props) });
+  }
+}
