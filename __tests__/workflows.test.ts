@@ -14,6 +14,7 @@ const text = (name: string) => fs.readFileSync(path.join(folder, name), "utf8");
 const planComment = require(path.join(PROJECT_ROOT, ".github", "scripts", "plan-comment.js")) as { body(stack: string, folder: string, planned?: boolean): string };
 
 interface Step {
+  readonly shell?: string;
   readonly uses?: string;
   readonly run?: string;
   readonly if?: string;
@@ -162,6 +163,19 @@ describe("GitHub workflows", () => {
     expect(applyScript).toContain(`--apply-approved "$(jq -r --arg stack "$stack" '.[$stack]' <<< "$APPROVED_CHANGE_SETS")"`);
     expect(applyScript).not.toMatch(/--apply |--plan-out/);
     expect(text("deploy.yml")).not.toMatch(/upload-artifact|download-artifact/);
+  });
+
+  test.each([
+    ["apply-dev", "dev"],
+    ["apply-prod", "prod"],
+  ])("%s verifies the auth matrix against the API it just applied, and fails on a difference", (job, stack) => {
+    const steps = jobsOf("deploy.yml")[job]!.steps;
+    const apply = steps.findIndex((step) => step.run?.includes("--outputs-file outputs.json"));
+    const verify = steps.findIndex((step) => step.run?.startsWith(`npm run -s verify -- --stack ${stack} --outputs outputs.json`));
+    expect(apply).toBeGreaterThan(0);
+    expect(verify).toBe(apply + 1);
+    expect(steps[verify]!).toMatchObject({ shell: "bash" });
+    expect(steps[verify]!.run).toContain('| tee -a "$GITHUB_STEP_SUMMARY"');
   });
 
   test("a stack pull requests do not plan gets its auth matrix and the reason", () => {

@@ -96,7 +96,7 @@ apply that replaces the stage's deployment: the first one was snapshotted while 
 method still existed.`,
   options: {
     "auto-approve": { type: "boolean", description: "apply without asking (CI)", default: false },
-    "outputs-file": { type: "string", value: "file", description: "write the stacks' outputs as JSON (merged into an existing file)" },
+    "outputs-file": { type: "string", value: "file", description: "after applying, write the stacks' outputs as JSON (merged into an existing file)" },
     stack: { type: "string", value: "stack", description: "one synthesized stack, with --plan-out or --apply" },
     "plan-out": { type: "string", value: "file", description: "plan --stack into <file>, its text into <file>.txt, its change set into <file>.change-set.json" },
     "read-only": { type: "boolean", description: "with --plan-out: take no state lock (the plan roles cannot write one)", default: false },
@@ -119,11 +119,12 @@ async function main(): Promise<void> {
   if (values.stack) {
     if (positionals.length) throw new UsageError(`--stack takes no <environment> argument, got '${positionals.join(" ")}'`);
     if (values["plan-out"]) return void planStack(values.stack, values["plan-out"], { readOnly: values["read-only"], stateOnly: values["state-only"] });
-    if (values.apply) return applyPlan(values.stack, values.apply);
-    if (values["apply-approved"]) {
+    if (values.apply) applyPlan(values.stack, values.apply);
+    else if (values["apply-approved"]) {
       if (!/^sha256:[0-9a-f]{64}$/.test(values["apply-approved"])) throw new UsageError(`--apply-approved takes the digest of a change set (sha256:<64 hex digits>), got '${values["apply-approved"]}'`);
-      return applyApproved(values.stack, values["apply-approved"]);
+      applyApproved(values.stack, values["apply-approved"]);
     }
+    if (values.apply || values["apply-approved"]) return values["outputs-file"] ? writeOutputs([values.stack], values["outputs-file"]) : undefined;
     throw new UsageError("--stack needs --plan-out <file>, --apply <file> or --apply-approved <digest>");
   }
   const [target] = positionals;
@@ -134,7 +135,6 @@ async function main(): Promise<void> {
 
   synthesizeProject({ outdir: OUTDIR, log: (line) => console.log(line) });
 
-  const outputs: Record<string, Record<string, unknown>> = {};
   for (const stack of stacks) {
     const planFile = path.join(stackFolder(stack), `${stack}.tfplan`);
     planStack(stack, planFile);
@@ -144,15 +144,21 @@ async function main(): Promise<void> {
       return;
     }
     applyPlan(stack, planFile);
+  }
+  if (values["outputs-file"]) writeOutputs(stacks, values["outputs-file"]);
+}
+
+/** Merges the stacks' outputs (`terraform output -json`, without cdktf's cross-stack ones) into `file`, mode 600. */
+function writeOutputs(stacks: readonly string[], file: string): void {
+  const outputs: Record<string, Record<string, unknown>> = {};
+  for (const stack of stacks) {
     const shown = JSON.parse(terraform(stack, ["output", "-json"], true)) as Record<string, { value: unknown }>;
     outputs[stack] = Object.fromEntries(Object.entries(shown).filter(([name]) => !name.startsWith("cross-stack-output-")).map(([name, output]) => [name, output.value]));
   }
-  if (values["outputs-file"]) {
-    const file = path.resolve(values["outputs-file"]);
-    const existing = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
-    fs.writeFileSync(file, JSON.stringify({ ...existing, ...outputs }, null, 2) + "\n", { mode: 0o600 });
-    console.log(`outputs of ${stacks.join(", ")} written to ${file}`);
-  }
+  const target = path.resolve(file);
+  const existing = fs.existsSync(target) ? (JSON.parse(fs.readFileSync(target, "utf8")) as Record<string, unknown>) : {};
+  fs.writeFileSync(target, JSON.stringify({ ...existing, ...outputs }, null, 2) + "\n", { mode: 0o600 });
+  console.log(`outputs of ${stacks.join(", ")} written to ${target}`);
 }
 
 if (require.main === module) runCli(main);
