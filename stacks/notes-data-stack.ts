@@ -100,7 +100,7 @@ export class NotesDataStack extends CheckedStack {
       deletionProtection: config.data.deletionProtection,
       preventDestroy: config.data.preventDestroy ?? config.data.deletionProtection,
     });
-    this.alarmTopic = isOptOut(config.monitoring) ? undefined : new AlarmTopic(this, "alarm-topic", { name: `${name}-alarms`, accountId: config.accountId, emails: config.monitoring.emails });
+    this.alarmTopic = isOptOut(config.monitoring) ? undefined : new AlarmTopic(this, "alarm-topic", { name: `${name}-alarms`, accountId: config.accountId, region: config.region, alarmNamePattern: `${name}-*`, emails: config.monitoring.emails });
     this.operations(config, name, props.tableOperations);
     this.outputs(props.scopes);
   }

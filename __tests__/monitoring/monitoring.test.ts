@@ -20,17 +20,21 @@ const topicArn = (json: Json) => alarms(json)[0]!.alarm_actions[0] as string;
 const monitoring = environments.prod.monitoring as MonitoringConfig;
 
 describe("the alarm topic", () => {
+  const fromProdAlarms = {
+    StringEquals: { "aws:SourceAccount": environments.prod.accountId },
+    ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:eu-west-1:${environments.prod.accountId}:alarm:notes-prod-*` },
+  };
   test("is encrypted with its own key, which CloudWatch of this account may use, and only CloudWatch of this account may publish", () => {
     const [key] = configsOf(prod.data.json, "aws_kms_key");
     expect(key).toMatchObject({ enable_key_rotation: true });
     const keyPolicy = JSON.parse(key!.policy).Statement;
     expect(keyPolicy).toContainEqual(
-      expect.objectContaining({ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Condition: { StringEquals: { "aws:SourceAccount": environments.prod.accountId } } }),
+      expect.objectContaining({ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Condition: fromProdAlarms }),
     );
     const [topic] = configsOf(prod.data.json, "aws_sns_topic");
     expect(topic).toMatchObject({ name: "notes-prod-alarms", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\..*\.arn\}$/) });
     const policy = JSON.parse(configsOf(prod.data.json, "aws_sns_topic_policy")[0]!.policy).Statement;
-    expect(policy[0]).toMatchObject({ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["sns:Publish"], Condition: { StringEquals: { "aws:SourceAccount": environments.prod.accountId } } });
+    expect(policy[0]).toMatchObject({ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["sns:Publish"], Condition: fromProdAlarms });
     expect(policy[1]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
 
@@ -45,6 +49,8 @@ describe("the alarm topic", () => {
       expect(config.alarm_actions).toHaveLength(1);
       expect(config.ok_actions).toEqual(config.alarm_actions);
       expect(config.treat_missing_data).toBe("notBreaching");
+      // the topic and its key accept alarms named notes-prod-* only
+      expect(config.alarm_name).toMatch(/^notes-prod-/);
     }
     // The API stack reaches the data stack's topic through remote state
     expect(topicArn(prod.json)).toMatch(/^\$\{data\.terraform_remote_state\..*aws_sns_topicalarm-topic.*arn\}$/);

@@ -9,6 +9,9 @@ export interface AlarmTopicProps {
   /** For example `notes-prod-alarms`. */
   readonly name: string;
   readonly accountId: string;
+  readonly region: string;
+  /** Names of the alarms that may publish, as an ARN pattern's last part: `notes-prod-*`. */
+  readonly alarmNamePattern: string;
   /** Addresses subscribed by email; each confirms once. @default - none */
   readonly emails?: readonly string[];
 }
@@ -23,7 +26,11 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    const fromThisAccount = { StringEquals: { "aws:SourceAccount": props.accountId } };
+    // Only this account's alarms of the environment (SNS developer guide, "Enable compatibility between event sources from AWS services and encrypted topics"; no confused deputy).
+    const fromThisAccount = {
+      StringEquals: { "aws:SourceAccount": props.accountId },
+      ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:${props.alarmNamePattern}` },
+    };
     const key = new KmsKey(this, "key", {
       description: `Encrypts the ${props.name} topic; CloudWatch alarms of ${props.accountId} may use it`,
       enableKeyRotation: true,
