@@ -177,16 +177,15 @@ const TAGGING = {
   iam: { tag: ["iam:TagRole"], untag: ["iam:UntagRole"] },
 } as const;
 
-
-/** Read verbs of `terraform plan` on one environment's resources, scoped by its tag wherever the service has resource tags. */
+/** Read verbs of `terraform plan` on one environment's resources: pools and REST APIs (ids known only after creation) by its tag, the rest by name. */
 function environmentReads(environment: EnvironmentConfig): PolicyStatement[] {
   const arns = environmentArns(environment);
   const tagged = { StringEquals: { [`aws:ResourceTag/${DEPLOY_ENVIRONMENT_TAG}`]: environmentSlug(environment) } };
   return [
     { actions: COGNITO_READ, resources: [arns.userPools], condition: tagged },
     { actions: ["apigateway:GET"], resources: [arns.restApiChildren], condition: tagged },
-    { actions: LAMBDA_READ, resources: [arns.functions], condition: tagged },
-    { actions: DYNAMODB_READ, resources: [arns.tables], condition: tagged },
+    { actions: LAMBDA_READ, resources: [arns.functions] },
+    { actions: DYNAMODB_READ, resources: [arns.tables] },
     { actions: ROLE_READ, resources: [arns.roles] },
     { actions: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], resources: arns.namedLogGroups },
     { actions: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], resources: [arns.executionLogGroups], condition: tagged },
