@@ -10,7 +10,7 @@ if (!(process.env.NODE_OPTIONS ?? "").includes("--disable-warning=DEP0044")) {
  * Tests that start real Terraform, long-running servers, project copies or the TypeScript compiler: `npm run test:slow`
  * (CI and the workflows run it after `npm test`, which stays under 30 s).
  */
-const SLOW_TESTS = ["/__tests__/terraform/", "/__tests__/cli/", "/__tests__/local/(dev-server|browser|verify)\\.test\\.ts$", "/__tests__/growth\\.test\\.ts$", "/__tests__/openapi/typed-client\\.test\\.ts$"];
+const SLOW_TESTS = ["/__tests__/terraform/", "/__tests__/cli/", "/__tests__/local/(dev-server|browser|verify|long-run)\\.test\\.ts$", "/__tests__/growth\\.test\\.ts$", "/__tests__/openapi/typed-client\\.test\\.ts$"];
 
 /** Type checking is done once by `tsc --noEmit`; jest only transpiles (swc). */
 const base = {

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { integerOption, parseCommandLine, runCli } from "./cli";
+import { DEFAULT_RUNNER_LIMITS } from "./function-runner";
 import { LocalGateway } from "./local-gateway";
 import { LocalWebClient, localWebConfig } from "./web-client";
 import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack } from "./local-stack";
@@ -18,6 +19,8 @@ const spec = {
     fresh: { type: "boolean", description: "start with an empty database (never touches data another instance holds)", default: false },
     "no-watch": { type: "boolean", description: "do not re-synthesize when stacks/, functions/ or environments.ts change", default: false },
     "web-port": { type: "string", value: "number", description: "port of the browser client (the web client's callback URL is http://localhost:5173/callback); 0 turns it off", default: "5173" },
+    concurrency: { type: "string", value: "number", description: "processes per function at most; further calls wait for a free one", default: String(DEFAULT_RUNNER_LIMITS.maxProcesses) },
+    "idle-seconds": { type: "string", value: "number", description: "an idle function process ends after this long, as Lambda reclaims an idle environment", default: String(DEFAULT_RUNNER_LIMITS.idleSeconds) },
   },
   examples: ["npm run dev", "npm run dev -- --stack prod --port 3001 --fresh", "npm run dev -- --no-watch --web-port 0"],
 } as const;
@@ -54,7 +57,8 @@ runCli(async () => {
   const stack = checkStackName(values.stack);
   const port = integerOption("port", values.port, 0, 65_535);
   const { model, terraform } = synthesizeLocalStack(stack);
-  const gateway = new LocalGateway({ model, terraform, dataDir: LOCAL_DATA_DIR, port, fresh: values.fresh });
+  const functionLimits = { maxProcesses: integerOption("concurrency", values.concurrency, 1, 64), idleSeconds: integerOption("idle-seconds", values["idle-seconds"], 1, 86_400) };
+  const gateway = new LocalGateway({ model, terraform, dataDir: LOCAL_DATA_DIR, port, fresh: values.fresh, functionLimits });
   await gateway.start();
   const webPort = integerOption("web-port", values["web-port"], 0, 65_535);
   const web = webPort ? new LocalWebClient(() => localWebConfig(gateway), () => gateway.openApiDocument()) : undefined;

@@ -24,12 +24,25 @@ interface Worker {
   readonly ready: Promise<void>;
   /** Settles the invocation in flight when the process dies. */
   onExit?: (code: number | null) => void;
+  /** Ends the process once it has been idle for the runner's idle time. */
+  reclaim?: NodeJS.Timeout;
 }
+
+/** How many processes a function may run at once, and how long an idle one lives. */
+export interface RunnerLimits {
+  /** Processes at most, like a function's reserved concurrency: a laptop is not a Lambda fleet. @default 4 */
+  readonly maxProcesses?: number;
+  /** Seconds an idle process is kept for the next call, as Lambda keeps an idle execution environment for a while. @default 60 */
+  readonly idleSeconds?: number;
+}
+
+export const DEFAULT_RUNNER_LIMITS = { maxProcesses: 4, idleSeconds: 60 } as const;
 
 /**
  * Runs one function from the same zip that deploys, with the environment its Terraform gives it.
  * Like Lambda, each process serves one invocation at a time: a concurrent call gets another process
- * (a cold start), and a timed-out call loses only its own process.
+ * (a cold start) up to the cap, a timed-out call loses only its own process, and a process idle for
+ * the idle time ends.
  */
 export class FunctionRunner {
   private readonly idle: Worker[] = [];
@@ -37,6 +50,8 @@ export class FunctionRunner {
   /** Calls waiting for a process when the cap is reached. */
   private readonly waiting: Array<() => void> = [];
   private stopping = false;
+  private readonly maxProcesses: number;
+  private readonly idleMs: number;
   private readonly entry: string;
   private readonly exportName: string;
 
@@ -45,11 +60,12 @@ export class FunctionRunner {
     /** Folder inside the project, so the bundle's external `@aws-sdk/*` resolves like the runtime's. */
     extractTo: string,
     private readonly extraEnvironment: Readonly<Record<string, string>>,
-    /** Processes at most, like a function's reserved concurrency: a laptop is not a Lambda fleet. */
-    private readonly maxProcesses = 10,
+    limits: RunnerLimits = {},
     /** Where the function's console output goes: the terminal, or nowhere (a command whose stdout is its result). */
     private readonly output: "inherit" | "ignore" = "inherit",
   ) {
+    this.maxProcesses = limits.maxProcesses ?? DEFAULT_RUNNER_LIMITS.maxProcesses;
+    this.idleMs = (limits.idleSeconds ?? DEFAULT_RUNNER_LIMITS.idleSeconds) * 1000;
     extractZip(fn.zipPath, extractTo);
     const [file, exportName] = fn.handler.split(".");
     this.entry = path.join(extractTo, `${file}.js`);
@@ -102,6 +118,7 @@ export class FunctionRunner {
       // Taken (marked busy) in the same step it is found, so calls arriving together count each other.
       const worker = this.idle.pop() ?? (this.processes < this.maxProcesses ? this.spawnWorker() : undefined);
       if (worker) {
+        clearTimeout(worker.reclaim);
         this.busy.add(worker);
         return worker;
       }
@@ -143,16 +160,31 @@ export class FunctionRunner {
     });
     this.busy.delete(worker);
     const alive = !worker.child.killed && worker.child.exitCode === null && worker.child.signalCode === null;
-    if (alive && !this.stopping) this.idle.push(worker);
+    if (alive && !this.stopping) this.park(worker);
     else if (alive) worker.child.kill("SIGKILL");
     this.waiting.shift()?.();
     return outcome;
   }
 
+  /** Keeps a process for the next call, until it has been idle for the idle time: then it ends, as Lambda reclaims an execution environment. */
+  private park(worker: Worker): void {
+    this.idle.push(worker);
+    worker.reclaim = setTimeout(() => {
+      const index = this.idle.indexOf(worker);
+      if (index < 0) return;
+      this.idle.splice(index, 1);
+      worker.child.kill("SIGKILL");
+    }, this.idleMs);
+    worker.reclaim.unref();
+  }
+
   /** Ends idle processes now and busy ones when their invocation finishes. */
   drain(): void {
     this.stopping = true;
-    for (const worker of this.idle.splice(0)) worker.child.kill("SIGKILL");
+    for (const worker of this.idle.splice(0)) {
+      clearTimeout(worker.reclaim);
+      worker.child.kill("SIGKILL");
+    }
   }
 
   stop(): void {

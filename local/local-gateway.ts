@@ -13,7 +13,7 @@ import { demoUserGroups, runPreTokenTrigger, scopeTrigger } from "./pre-token-tr
 import { openApiFor } from "./openapi";
 import { acquireLock, type InstanceLock } from "./instance-lock";
 import { LocalUsers } from "./local-users";
-import { FunctionRunner } from "./function-runner";
+import { FunctionRunner, type RunnerLimits } from "./function-runner";
 import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
 
 export { localClientId, localIssuerUrl } from "./local-issuer";
@@ -33,6 +33,8 @@ export interface LocalGatewayOptions {
   readonly log?: (line: string) => void;
   /** Sees every answer the API gives (the contract tests check them against the OpenAPI document). @default - none */
   readonly observe?: (exchange: ApiExchange) => void;
+  /** Processes per function and how long an idle one lives. @default DEFAULT_RUNNER_LIMITS */
+  readonly functionLimits?: RunnerLimits;
 }
 
 /** One request to the API (not the hosted UI) and its answer. */
@@ -140,6 +142,11 @@ export class LocalGateway {
     return this.credentials;
   }
 
+  /** Function processes alive now, over every function of the stack. */
+  get functionProcesses(): number {
+    return [...this.runners.values()].reduce((sum, runner) => sum + runner.processes, 0);
+  }
+
   get url(): string {
     const { port } = this.server!.address() as AddressInfo;
     return `http://127.0.0.1:${port}`;
@@ -220,7 +227,7 @@ export class LocalGateway {
     for (const fn of model.functions.values()) {
       if (this.runners.has(fn.name)) continue;
       // A new folder per zip: processes of the previous zip may still be finishing a call.
-      this.runners.set(fn.name, new FunctionRunner(fn, path.join(dataDir, "functions", model.stack, fn.name, path.basename(fn.zipPath, ".zip")), sdkEnvironment));
+      this.runners.set(fn.name, new FunctionRunner(fn, path.join(dataDir, "functions", model.stack, fn.name, path.basename(fn.zipPath, ".zip")), sdkEnvironment, this.options.functionLimits));
       changed.push(fn.name);
     }
     return changed;

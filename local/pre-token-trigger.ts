@@ -103,7 +103,7 @@ export async function runPreTokenTriggerOnce(model: StackModel, workFolder: stri
   const fn = scopeTrigger(model);
   if (!fn) return undefined;
   const folder = path.join(workFolder, `${fn.name}-${process.pid}`);
-  const runner = new FunctionRunner(fn, folder, { AWS_REGION: model.region }, 1, "ignore");
+  const runner = new FunctionRunner(fn, folder, { AWS_REGION: model.region }, { maxProcesses: 1 }, "ignore");
   try {
     return await runPreTokenTrigger((event) => runner.invoke(event), model, input);
   } finally {

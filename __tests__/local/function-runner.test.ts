@@ -69,7 +69,7 @@ describe("FunctionRunner: one invocation per process, as in Lambda", () => {
 describe("FunctionRunner: a cap on processes, like reserved concurrency", () => {
   test("calls beyond the cap wait for a free process instead of starting more", async () => {
     // GIVEN a runner capped at two processes
-    const capped = new FunctionRunner({ name: "capped-fn", zipPath: path.join(folder, "fn.zip"), handler: "index.handler", timeoutSeconds: 5, environment: {} }, path.join(folder, "capped"), {}, 2);
+    const capped = new FunctionRunner({ name: "capped-fn", zipPath: path.join(folder, "fn.zip"), handler: "index.handler", timeoutSeconds: 5, environment: {} }, path.join(folder, "capped"), {}, { maxProcesses: 2 });
     try {
       // WHEN five calls arrive at once
       const outcomes = await Promise.all(Array.from({ length: 5 }, () => capped.invoke({ sleep: 200 })));
@@ -80,6 +80,40 @@ describe("FunctionRunner: a cap on processes, like reserved concurrency", () => 
       expect(capped.processes).toBe(2);
     } finally {
       capped.stop();
+    }
+  });
+});
+
+describe("FunctionRunner: idle processes are reclaimed, as Lambda reclaims execution environments", () => {
+  test("a process idle for the idle time ends; the next call cold-starts a new one", async () => {
+    // GIVEN a runner that keeps idle processes for one second, after a burst of three concurrent calls
+    const reclaiming = new FunctionRunner({ name: "idle-fn", zipPath: path.join(folder, "fn.zip"), handler: "index.handler", timeoutSeconds: 5, environment: {} }, path.join(folder, "idle"), {}, { maxProcesses: 3, idleSeconds: 1 });
+    try {
+      await Promise.all(Array.from({ length: 3 }, () => reclaiming.invoke({ sleep: 100 })));
+      expect(reclaiming.processes).toBe(3);
+      // WHEN nothing calls it for longer than the idle time
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // THEN every process has ended, and a call still works
+      expect(reclaiming.processes).toBe(0);
+      expect(await reclaiming.invoke({})).toMatchObject({ ok: true });
+      expect(reclaiming.processes).toBe(1);
+    } finally {
+      reclaiming.stop();
+    }
+  });
+
+  test("a process in use is not reclaimed, and its idle time starts again after each call", async () => {
+    const reclaiming = new FunctionRunner({ name: "busy-fn", zipPath: path.join(folder, "fn.zip"), handler: "index.handler", timeoutSeconds: 5, environment: {} }, path.join(folder, "busy"), {}, { maxProcesses: 1, idleSeconds: 1 });
+    try {
+      const pid = (outcome: unknown) => JSON.parse((outcome as { result: { body: string } }).result.body).pid;
+      const first = await reclaiming.invoke({});
+      // a call of 1.2 s outlives the idle time; the process serving it stays
+      const long = await reclaiming.invoke({ sleep: 1200 });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const third = await reclaiming.invoke({});
+      expect(new Set([pid(first), pid(long), pid(third)]).size).toBe(1);
+    } finally {
+      reclaiming.stop();
     }
   });
 });
