@@ -37,6 +37,8 @@ export class LocalCognitoAuthorizer {
     } catch (error) {
       return { allow: false, reason: `invalid token: ${(error as Error).message}` };
     }
+    // A Cognito token always expires; one without exp is not Cognito's, whatever signed it.
+    if (typeof payload.exp !== "number") return { allow: false, reason: "invalid token: no exp claim" };
     const claims = claimsAsStrings(payload);
     if (scopes.length > 0) {
       if (payload.token_use !== "access") return { allow: false, reason: `token_use=${String(payload.token_use)} on a method with scopes: it takes access tokens only` };

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { isStandardScope } from "../stacks/auth/clients";
 import type { LocalClientCredentials } from "./local-gateway";
 import type { LocalIssuer } from "./local-issuer";
@@ -26,6 +26,8 @@ export interface HostedUiRequest {
   readonly body: string;
   /** The request's `Origin`: browser apps call the token, userInfo and revoke endpoints across origins. */
   readonly origin?: string;
+  /** The request's `Cookie` header: the sign-in form's anti-CSRF cookie comes back in it. */
+  readonly cookie?: string;
 }
 
 /** Endpoints a browser app calls with fetch (CORS). */
@@ -34,6 +36,19 @@ const BROWSER_ENDPOINTS = ["/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke"
 /** Cognito's lifetimes: an authorization code is good for 5 minutes; tokens as the client is configured (here 1 hour). */
 const CODE_SECONDS = 300;
 const TOKEN_SECONDS = 3600;
+
+/** The parameters of an authorize request the sign-in form carries on: nothing else a link adds reaches the form. */
+const OAUTH_PARAMETERS = ["client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method"];
+
+/** The sign-in form's anti-CSRF token: a cookie, and the same value in a hidden field (double submit). */
+const CSRF_COOKIE = "XSRF-TOKEN";
+
+/**
+ * Cognito's lockout (developer guide, "Lockout behavior for failed sign-in attempts"): after five
+ * failed passwords the user is locked out for one second, doubling with each further failure up to
+ * about 15 minutes; attempts inside a lockout fail with "Password attempts exceeded" and do not count.
+ */
+export const LOCKOUT = { freeFailures: 5, firstSeconds: 1, maxSeconds: 900 } as const;
 
 interface AuthorizationCode {
   readonly clientId: string;
@@ -47,12 +62,15 @@ interface AuthorizationCode {
   readonly codeChallenge?: string;
   readonly user: LocalUser;
   readonly expiresAt: number;
+  readonly originJti: string;
 }
 
 interface RefreshGrant {
   readonly clientId: string;
   readonly scopes: readonly string[];
   readonly user: LocalUser;
+  /** The session every token of this sign-in and its refreshes names. */
+  readonly originJti: string;
 }
 
 const json = (status: number, body: unknown, note: string, headers: Record<string, string> = {}): HostedUiResponse => ({
@@ -63,7 +81,8 @@ const json = (status: number, body: unknown, note: string, headers: Record<strin
 });
 const oauthError = (status: number, error: string, note: string) => json(status, { error }, note);
 const redirect = (location: string, note: string): HostedUiResponse => ({ status: 302, headers: { Location: location }, body: "", note });
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+/** Text safe inside HTML, attribute values included. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 function page(status: number, title: string, content: string, note: string): HostedUiResponse {
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><meta name="viewport" content="width=device-width"></head><body style="font-family:sans-serif;max-width:28rem;margin:3rem auto"><h1>${escapeHtml(title)}</h1>${content}</body></html>`;
@@ -84,6 +103,9 @@ export function pkceChallenge(verifier: string): string {
 export class LocalHostedUi {
   private readonly codes = new Map<string, AuthorizationCode>();
   private readonly refreshTokens = new Map<string, RefreshGrant>();
+  /** Sessions whose refresh token was revoked: Cognito's endpoints refuse their tokens. */
+  private readonly revokedSessions = new Set<string>();
+  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
 
   constructor(
     private readonly base: string,
@@ -114,7 +136,7 @@ export class LocalHostedUi {
     }
     if (request.method === "GET" && pathname === `${new URL(this.issuer.issuer).pathname}/.well-known/openid-configuration`) return this.discovery();
     if (pathname === "/oauth2/authorize" && request.method === "GET") return this.authorize(request.url.searchParams);
-    if (pathname === "/login" && request.method === "POST") return this.login(new URLSearchParams(request.body));
+    if (pathname === "/login" && request.method === "POST") return this.login(new URLSearchParams(request.body), request.cookie);
     if (pathname === "/oauth2/token") return this.token(request);
     if (pathname === "/oauth2/userInfo") return this.userInfo(request.authorization);
     if (pathname === "/oauth2/revoke") return this.revoke(request);
@@ -174,29 +196,53 @@ export class LocalHostedUi {
     return redirect(target.toString(), `authorize: ${error}`);
   }
 
-  private authorize(params: URLSearchParams, message?: string): HostedUiResponse {
+  private authorize(params: URLSearchParams, message?: string, username = ""): HostedUiResponse {
     const checked = this.checkAuthorize(params);
     if ("page" in checked) return page(400, "An error was encountered with the requested page", `<p>${escapeHtml(checked.page)}</p>`, `authorize: ${checked.page}`);
     if ("redirectError" in checked) return this.errorRedirect(params, checked.redirectError);
-    const hidden = [...params].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join("");
+    const csrf = randomBytes(24).toString("base64url");
+    const carried = [...params].filter(([name]) => OAUTH_PARAMETERS.includes(name));
+    const hidden = [...carried, ["_csrf", csrf]].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name!)}" value="${escapeHtml(value!)}">`).join("");
     const form = `${message ? `<p role="alert" style="color:#b00">${escapeHtml(message)}</p>` : ""}
 <form method="post" action="/login">${hidden}
-<p><label>Username <input name="username" autocomplete="username" required autofocus></label></p>
+<p><label>Username <input name="username" value="${escapeHtml(username)}" autocomplete="username" required autofocus></label></p>
 <p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
 <p><button type="submit">Sign in</button></p></form>
 <p><small>Local sign-in for ${escapeHtml(checked.client.name)}: users from <code>npm run user</code>. MFA is not emulated.</small></p>`;
-    return page(message ? 400 : 200, "Sign in", form, `authorize: sign-in page for ${checked.client.name}`);
+    const response = page(message ? 400 : 200, "Sign in", form, `authorize: sign-in page for ${checked.client.name}`);
+    return { ...response, headers: { ...response.headers, "Set-Cookie": `${CSRF_COOKIE}=${csrf}; Path=/login; HttpOnly; SameSite=Lax` } };
   }
 
-  private async login(form: URLSearchParams): Promise<HostedUiResponse> {
+  /** Whether the form's anti-CSRF token is the cookie's: a form posted from another page has neither. */
+  private static csrfMatches(form: URLSearchParams, cookieHeader: string | undefined): boolean {
+    const cookie = (cookieHeader ?? "").split(";").map((part) => part.trim()).find((part) => part.startsWith(`${CSRF_COOKIE}=`))?.slice(CSRF_COOKIE.length + 1);
+    const field = form.get("_csrf");
+    if (!cookie || !field || cookie.length !== field.length) return false;
+    return timingSafeEqual(Buffer.from(cookie), Buffer.from(field));
+  }
+
+  private async login(form: URLSearchParams, cookie: string | undefined): Promise<HostedUiResponse> {
     const checked = this.checkAuthorize(form);
     if (!("scopes" in checked)) return this.authorize(form);
-    const user = this.users.verify(form.get("username") ?? "", form.get("password") ?? "");
-    const params = new URLSearchParams([...form].filter(([name]) => name !== "username" && name !== "password"));
-    if (!user) return this.authorize(params, "Incorrect username or password.");
+    if (!LocalHostedUi.csrfMatches(form, cookie)) {
+      return page(403, "An error was encountered with the requested page", "<p>The sign-in form expired or was not this page's: open the sign-in link again.</p>", "login: anti-CSRF token missing or wrong");
+    }
+    const params = new URLSearchParams([...form].filter(([name]) => OAUTH_PARAMETERS.includes(name)));
+    const username = form.get("username") ?? "";
+    const lockout = this.failures.get(username);
+    if (lockout && lockout.lockedUntil > Date.now()) return this.authorize(params, "Password attempts exceeded", username);
+    const user = this.users.verify(username, form.get("password") ?? "");
+    if (!user) {
+      const count = (lockout?.count ?? 0) + 1;
+      const extra = count - LOCKOUT.freeFailures;
+      const lockedUntil = extra >= 0 ? Date.now() + Math.min(LOCKOUT.firstSeconds * 2 ** extra, LOCKOUT.maxSeconds) * 1000 : 0;
+      this.failures.set(username, { count, lockedUntil });
+      return this.authorize(params, "Incorrect username or password.", username);
+    }
+    this.failures.delete(username);
     // Cognito runs the trigger when the user signs in; a failing trigger fails the sign-in.
     const triggered = await this.preToken({ triggerSource: "TokenGeneration_HostedAuth", clientId: checked.client.clientId, user, scopes: checked.scopes });
-    if (triggered && !triggered.ok) return this.authorize(params, triggered.message);
+    if (triggered && !triggered.ok) return this.authorize(params, triggered.message, username);
     const code = randomBytes(32).toString("base64url");
     this.codes.set(code, {
       clientId: checked.client.clientId,
@@ -208,6 +254,7 @@ export class LocalHostedUi {
       codeChallenge: form.get("code_challenge") ?? undefined,
       user,
       expiresAt: Date.now() + CODE_SECONDS * 1000,
+      originJti: randomUUID(),
     });
     const target = new URL(form.get("redirect_uri")!);
     target.searchParams.set("code", code);
@@ -236,8 +283,13 @@ export class LocalHostedUi {
     return client.clientSecret === undefined ? (clientSecret === undefined ? client : undefined) : client.clientSecret === clientSecret ? client : undefined;
   }
 
-  private async userTokens(client: LocalClientCredentials, user: LocalUser, granted: { scopes: readonly string[]; tokenScopes: readonly string[]; groups: readonly string[] }, nonce?: string): Promise<Record<string, unknown>> {
-    const common = { clientId: client.clientId, username: user.username, groups: granted.groups, expiresInSeconds: TOKEN_SECONDS };
+  private async userTokens(
+    client: LocalClientCredentials,
+    user: LocalUser,
+    granted: { scopes: readonly string[]; tokenScopes: readonly string[]; groups: readonly string[]; originJti: string },
+    nonce?: string,
+  ): Promise<Record<string, unknown>> {
+    const common = { clientId: client.clientId, username: user.username, groups: granted.groups, expiresInSeconds: TOKEN_SECONDS, originJti: granted.originJti };
     const scopes = granted.tokenScopes;
     const accessToken = await this.issuer.sign({ ...common, scopes });
     const idToken = granted.scopes.includes("openid") ? await this.issuer.sign({ ...common, tokenUse: "id", nonce, email: user.email }) : undefined;
@@ -259,7 +311,7 @@ export class LocalHostedUi {
       if (grant.clientId !== client.clientId || grant.redirectUri !== form.get("redirect_uri")) return oauthError(400, "invalid_grant", "token: code of another client or redirect_uri");
       if (grant.codeChallenge && pkceChallenge(form.get("code_verifier") ?? "") !== grant.codeChallenge) return oauthError(400, "invalid_grant", "token: code_verifier does not match the challenge");
       const refreshToken = randomBytes(48).toString("base64url");
-      this.refreshTokens.set(refreshToken, { clientId: client.clientId, scopes: grant.scopes, user: grant.user });
+      this.refreshTokens.set(refreshToken, { clientId: client.clientId, scopes: grant.scopes, user: grant.user, originJti: grant.originJti });
       const tokens = await this.userTokens(client, grant.user, grant, grant.nonce);
       return json(200, { ...tokens, refresh_token: refreshToken }, `token: code for ${grant.user.username} (${grant.tokenScopes.join(" ")})`);
     }
@@ -271,7 +323,7 @@ export class LocalHostedUi {
       if (!user) return oauthError(400, "invalid_grant", `token: user ${grant.user.username} no longer exists`);
       const triggered = await this.preToken({ triggerSource: "TokenGeneration_RefreshTokens", clientId: client.clientId, user, scopes: grant.scopes });
       if (triggered && !triggered.ok) return json(400, { error: "invalid_request", error_description: triggered.message }, `token: refresh for ${user.username}: ${triggered.message}`);
-      const granted = { scopes: grant.scopes, tokenScopes: triggered?.scopes ?? grant.scopes, groups: triggered?.groups ?? user.groups };
+      const granted = { scopes: grant.scopes, tokenScopes: triggered?.scopes ?? grant.scopes, groups: triggered?.groups ?? user.groups, originJti: grant.originJti };
       return json(200, await this.userTokens(client, user, granted), `token: refresh for ${user.username} (${granted.tokenScopes.join(" ")})`);
     }
     if (grantType === "client_credentials") {
@@ -290,7 +342,8 @@ export class LocalHostedUi {
   private async userInfo(authorization: string | undefined): Promise<HostedUiResponse> {
     const token = /^Bearer\s+(.+)$/i.exec(authorization ?? "")?.[1];
     const claims = token ? await this.issuer.verify(token).catch(() => undefined) : undefined;
-    if (!claims || claims.token_use !== "access" || !String(claims.scope ?? "").split(" ").includes("openid") || typeof claims.username !== "string") {
+    const revoked = typeof claims?.origin_jti === "string" && this.revokedSessions.has(claims.origin_jti);
+    if (!claims || revoked || claims.token_use !== "access" || !String(claims.scope ?? "").split(" ").includes("openid") || typeof claims.username !== "string") {
       return json(401, { error: "invalid_token", error_description: "Access token is missing, invalid or without the openid scope" }, "userInfo: refused", { "WWW-Authenticate": 'Bearer error="invalid_token"' });
     }
     const user = this.users.get(claims.username);
@@ -306,6 +359,8 @@ export class LocalHostedUi {
     const grant = this.refreshTokens.get(token);
     if (grant && grant.clientId !== client.clientId) return oauthError(400, "unauthorized_client", "revoke: a refresh token of another client");
     this.refreshTokens.delete(token);
+    // Every token the session issued is revoked with it, for Cognito's own endpoints.
+    if (grant) this.revokedSessions.add(grant.originJti);
     return { status: 200, headers: {}, body: "", note: `revoke: ${grant ? "revoked" : "unknown token"}` };
   }
 

@@ -14,6 +14,7 @@ import { openApiFor } from "./openapi";
 import { acquireLock, type InstanceLock } from "./instance-lock";
 import { LocalUsers } from "./local-users";
 import { FunctionRunner, type RunnerLimits } from "./function-runner";
+import { refuseForeignHost } from "./loopback-host";
 import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
 
 export { localClientId, localIssuerUrl } from "./local-issuer";
@@ -168,6 +169,7 @@ export class LocalGateway {
     this.lock = acquireLock(path.join(dataDir, `${model.stack}.lock`), model.stack);
     try {
       this.server = http.createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
+        if (refuseForeignHost(request, response)) return this.log(`${request.method} ${request.url} 403 Host ${request.headers.host ?? "(none)"} is not a loopback name`);
         this.handle(request, response).catch((error: unknown) => {
           this.log(`${request.method} ${request.url} 500 local gateway error: ${String(error)}`);
           if (!response.headersSent) response.writeHead(500, { "Content-Type": "application/json" });
@@ -317,7 +319,7 @@ export class LocalGateway {
       return send(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" }, JSON.stringify(this.issuer.jwks), "jwks");
     }
     if (method === "GET" && url.pathname === "/" && this.homeUrl) return send(302, { Location: `${this.homeUrl}/` }, "", "to the browser client");
-    const hosted = await this.hostedUi!.handle({ method, url, authorization: header(request, "authorization"), body, origin: header(request, "origin") });
+    const hosted = await this.hostedUi!.handle({ method, url, authorization: header(request, "authorization"), body, origin: header(request, "origin"), cookie: header(request, "cookie") });
     if (hosted) return send(hosted.status, hosted.headers, hosted.body, hosted.note);
 
     if (method === "GET" && url.pathname === "/openapi.json") return send(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" }, this.openApiDocument(), "openapi");

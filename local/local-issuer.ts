@@ -30,6 +30,12 @@ export interface TokenRequest {
   readonly nonce?: string;
   /** @default `<username>@example.com` */
   readonly email?: string;
+  /**
+   * The session's id: every token of one sign-in and of its refreshes carries it, and revoking the
+   * session's refresh token revokes them all (AWS knowledge center, "cognito-revoke-refresh-tokens").
+   * @default - a new session
+   */
+  readonly originJti?: string;
 }
 
 interface KeyFile {
@@ -71,6 +77,7 @@ export class LocalIssuer {
     const now = Math.floor(Date.now() / 1000);
     const expiresIn = request.expiresInSeconds ?? 3600;
     const common = { iss: this.issuer, auth_time: now, iat: now, exp: now + expiresIn, jti: randomUUID() };
+    const originJti = request.originJti ?? randomUUID();
     let payload: Record<string, unknown>;
     if (request.tokenUse === "id") {
       if (!request.username) throw new Error("an ID token needs a user (--user)");
@@ -83,7 +90,7 @@ export class LocalIssuer {
         email: request.email ?? `${request.username}@example.com`,
         ...(request.nonce ? { nonce: request.nonce } : {}),
         email_verified: true,
-        origin_jti: randomUUID(),
+        origin_jti: originJti,
         event_id: randomUUID(),
         ...(request.groups?.length ? { "cognito:groups": [...request.groups] } : {}),
       };
@@ -95,7 +102,7 @@ export class LocalIssuer {
         token_use: "access",
         scope: (request.scopes ?? []).join(" "),
         version: 2,
-        ...(request.username ? { username: request.username, origin_jti: randomUUID(), event_id: randomUUID() } : {}),
+        ...(request.username ? { username: request.username, origin_jti: originJti, event_id: randomUUID() } : {}),
         ...(request.groups?.length ? { "cognito:groups": [...request.groups] } : {}),
       };
     }
@@ -106,7 +113,7 @@ export class LocalIssuer {
   /** The claims of a token this issuer signed and that has not expired; rejects anything else. */
   async verify(token: string): Promise<Record<string, unknown>> {
     const key = await importJWK({ ...this.keys.publicJwk, alg: "RS256" } as never, "RS256");
-    const { payload } = await jwtVerify(token, key, { issuer: this.issuer, algorithms: ["RS256"] });
+    const { payload } = await jwtVerify(token, key, { issuer: this.issuer, algorithms: ["RS256"], requiredClaims: ["exp"] });
     return payload as Record<string, unknown>;
   }
 }

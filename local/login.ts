@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
 import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "./cli";
-import { pkceChallenge } from "./hosted-ui";
+import { escapeHtml, pkceChallenge } from "./hosted-ui";
+import { refuseForeignHost } from "./loopback-host";
 import { localClientId, localIssuerUrl } from "./local-issuer";
 import { loadLocalStack } from "./local-stack";
 import { browserClient, fullScope } from "./stack-model";
@@ -63,6 +64,7 @@ function awaitCallback(callback: URL, state: string): { ready: Promise<void>; co
   let rejectCode!: (error: Error) => void;
   const code = new Promise<string>((resolve, reject) => ((resolveCode = resolve), (rejectCode = reject)));
   const server = http.createServer((request, response) => {
+    if (refuseForeignHost(request, response)) return;
     const url = new URL(request.url ?? "/", callback.origin);
     if (url.pathname !== callback.pathname) return void response.writeHead(404).end();
     const finish = (status: number, text: string) => {
@@ -75,7 +77,7 @@ function awaitCallback(callback: URL, state: string): { ready: Promise<void>; co
     }
     const error = url.searchParams.get("error");
     if (error) {
-      finish(400, `Sign-in failed: ${error}`);
+      finish(400, `Sign-in failed: ${escapeHtml(error)}`);
       return rejectCode(expectedError(`the hosted UI answered ${error}`));
     }
     finish(200, "Signed in: the token is in your terminal. You can close this tab.");

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { expectedError } from "./cli";
+import { refuseForeignHost } from "./loopback-host";
 import type { LocalClientCredentials } from "./local-gateway";
 import { browserClient } from "./stack-model";
 
@@ -90,6 +91,7 @@ export class LocalWebClient {
     const script = buildWebApp();
     const page = fs.readFileSync(path.join(WEB_DIR, "index.html"), "utf8");
     this.server = http.createServer((request, response) => {
+      if (refuseForeignHost(request, response)) return;
       const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
       const send = (status: number, type: string, body: string) => {
         response.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });

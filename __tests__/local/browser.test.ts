@@ -7,6 +7,7 @@ import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
 import { LocalUsers } from "../../local/local-users";
 import { LocalWebClient, localWebConfig } from "../../local/web-client";
 import { PROJECT_ROOT } from "../../stacks/paths";
+import { submitSignIn } from "../helpers/hosted-ui";
 import { RunningProcess } from "../helpers/processes";
 
 jest.setTimeout(90_000);
@@ -156,12 +157,7 @@ describe("npm run login -- --local, with the test as the browser", () => {
       // WHEN the "browser" signs in on the page it names and follows the redirect back
       const params = new URL(authorize!).searchParams;
       expect(params.get("code_challenge_method")).toBe("S256");
-      const signedIn = await fetch(`${gateway.url}/login`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ ...Object.fromEntries(params), username: "dana", password: "another long password" }),
-      });
+      const { login: signedIn } = await submitSignIn(authorize!, "dana", "another long password");
       const callback = await fetch(signedIn.headers.get("location")!);
       expect(await callback.text()).toContain("Signed in");
       // THEN it prints an access token with the scope asked for, which the API takes
@@ -169,6 +165,27 @@ describe("npm run login -- --local, with the test as the browser", () => {
       const claims = JSON.parse(Buffer.from(token!.split(".")[1]!, "base64url").toString("utf8")) as { token_use: string; scope: string; username: string };
       expect(claims).toMatchObject({ token_use: "access", username: "dana", scope: "openid https://notes.example.com/notes.read" });
       expect((await fetch(`${gateway.apiUrl}/notes`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      await login.stop();
+    }
+  });
+});
+
+describe("npm run login: the callback page", () => {
+  test("shows what the hosted UI sent back as text, never as markup", async () => {
+    // GIVEN npm run login waiting for its callback (no server needed for the page)
+    const login = new RunningProcess(PROJECT_ROOT, "local/login.ts", ["--local", "--port", "39999", "--no-open"]);
+    try {
+      const [, authorize] = await login.waitFor(/open this URL and sign in[^\n]*\n(\S+)\n/);
+      const params = new URL(authorize!).searchParams;
+      // WHEN the callback carries an error with markup in it
+      const callback = new URL(params.get("redirect_uri")!);
+      callback.searchParams.set("state", params.get("state")!);
+      callback.searchParams.set("error", '<img src=x onerror="alert(1)">');
+      const page = await (await fetch(callback)).text();
+      // THEN the page shows it escaped
+      expect(page).toContain("Sign-in failed: &#60;img src=x onerror=&#34;alert(1)&#34;&#62;");
+      expect(page).not.toContain("<img");
     } finally {
       await login.stop();
     }

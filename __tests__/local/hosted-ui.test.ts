@@ -189,3 +189,77 @@ describe("LocalUsers", () => {
     expect(users.list()).toEqual([]);
   });
 });
+
+describe("local hosted UI: where it must behave as Cognito does", () => {
+  const tokensOf = async (options: CodeFlowOptions = {}) => (await (await (await signIn(options)).exchange()).json()) as { access_token: string; id_token: string; refresh_token: string; token_type: string };
+  const userInfo = (accessToken: string) => fetch(`${gateway.url}/oauth2/userInfo`, { headers: { Authorization: `Bearer ${accessToken}` } });
+  const refresh = (refreshToken: string) =>
+    fetch(`${gateway.url}/oauth2/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "refresh_token", client_id: web.clientId, refresh_token: refreshToken }) });
+
+  test("after a refresh token is revoked, Cognito's own endpoints refuse every token of its session", async () => {
+    // GIVEN a session's tokens, and a refreshed access token of the same session
+    const tokens = await tokensOf();
+    const refreshed = (await (await refresh(tokens.refresh_token)).json()) as { access_token: string };
+    expect((await userInfo(tokens.access_token)).status).toBe(200);
+    // WHEN the refresh token is revoked
+    await fetch(`${gateway.url}/oauth2/revoke`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: tokens.refresh_token, client_id: web.clientId }) });
+    // THEN userInfo refuses both access tokens ("Revoked tokens can't be used with any Amazon Cognito API calls that require a token")
+    expect((await userInfo(tokens.access_token)).status).toBe(401);
+    expect((await userInfo(refreshed.access_token)).status).toBe(401);
+    // AND the API, which only verifies the JWT as API Gateway's authorizer does, still takes them until they expire
+    expect((await fetch(`${gateway.apiUrl}/notes`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })).status).toBe(200);
+    // AND another session of the same user is untouched
+    expect((await userInfo((await tokensOf()).access_token)).status).toBe(200);
+  });
+
+  test("the tokens of one sign-in and of its refreshes share one origin_jti, each with its own jti", async () => {
+    const tokens = await tokensOf();
+    const refreshed = (await (await refresh(tokens.refresh_token)).json()) as { access_token: string; id_token: string };
+    const claims = [tokens.access_token, tokens.id_token, refreshed.access_token, refreshed.id_token].map((token) => decodeJwt(token));
+    expect(new Set(claims.map((claim) => claim.origin_jti)).size).toBe(1);
+    expect(claims[0]!.origin_jti).toEqual(expect.any(String));
+    expect(new Set(claims.map((claim) => claim.jti)).size).toBe(4);
+    expect(decodeJwt((await tokensOf()).access_token).origin_jti).not.toBe(claims[0]!.origin_jti);
+  });
+
+  test("token_type is spelled as Cognito spells it", async () => {
+    expect((await tokensOf()).token_type).toBe("Bearer");
+  });
+
+  test("the sign-in form carries only the OAuth parameters: a link cannot sign its victim in as someone else", async () => {
+    // GIVEN an authorize link that also carries another user's credentials
+    const params = { client_id: web.clientId, response_type: "code", redirect_uri: CALLBACK, scope: "openid", state: "s", code_challenge: pkceChallenge("v".repeat(43)), code_challenge_method: "S256" };
+    const page = await fetch(authorizeUrl({ ...params, username: "carol", password: "correct horse battery", extra: "x" }));
+    const html = await page.text();
+    // THEN the page holds neither as a field (nor the password anywhere), and only the OAuth parameters are hidden
+    expect(html).not.toContain("correct horse battery");
+    const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)"/g)].map((match) => match[1]).sort();
+    expect(hidden).toEqual(["_csrf", "client_id", "code_challenge", "code_challenge_method", "redirect_uri", "response_type", "scope", "state"]);
+  });
+
+  test("fails when the sign-in form is posted without the page's anti-CSRF token and cookie", async () => {
+    const params = { client_id: web.clientId, response_type: "code", redirect_uri: CALLBACK, scope: "openid", code_challenge: pkceChallenge("v".repeat(43)), code_challenge_method: "S256" };
+    const forged = await fetch(`${gateway.url}/login`, { method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ ...params, username: "carol", password: "correct horse battery" }) });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get("location")).toBeNull();
+  });
+
+  test("keeps the username after a wrong password", async () => {
+    const flow = await signIn({ password: "not the password" });
+    expect(await flow.login.text()).toContain('name="username" value="carol"');
+  });
+
+  test("throttles failed passwords as Cognito does: after five, a lockout of one second that doubles, and attempts inside it are refused unanswered", async () => {
+    // GIVEN a user and five wrong passwords
+    LocalUsers.forStack(dataDir, "dev").add("mallory-target", "the real password", {});
+    for (let attempt = 0; attempt < 5; attempt++) expect(await (await signIn({ username: "mallory-target", password: `guess ${attempt}` })).login.text()).toContain("Incorrect username or password.");
+    // WHEN the right password comes within the lockout
+    const locked = await signIn({ username: "mallory-target", password: "the real password" });
+    // THEN it is refused, as Cognito's "Password attempts exceeded"
+    expect(locked.code).toBeNull();
+    expect(await locked.login.text()).toContain("Password attempts exceeded");
+    // AND after the lockout it signs in, and the count starts again
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await signIn({ username: "mallory-target", password: "the real password" })).code).not.toBeNull();
+  });
+});

@@ -1,4 +1,6 @@
 import * as fs from "node:fs";
+import * as http from "node:http";
+import { importJWK, SignJWT } from "jose";
 import * as os from "node:os";
 import * as path from "node:path";
 import { escapeForLog, localClientId, LocalGateway, MAX_BODY_BYTES, MAX_REQUEST_LINE_AND_HEADER_BYTES } from "../../local/local-gateway";
@@ -70,6 +72,34 @@ describe("local gateway: the Cognito authorizer's rules", () => {
 
   test("an expired token is 401", async () => {
     expect((await call("GET", "/notes", await userToken("alice", [READ], { expiresInSeconds: -60 }))).status).toBe(401);
+  });
+
+  test("a correctly signed token without exp is 401: every Cognito token expires", async () => {
+    // GIVEN a token signed with the local issuer's own key, with Cognito's claims but no exp
+    const keys = JSON.parse(fs.readFileSync(path.join(dataDir, "keys", "signing-key.json"), "utf8")) as { kid: string; privateJwk: Record<string, unknown> };
+    const key = await importJWK({ ...keys.privateJwk, alg: "RS256" } as never, "RS256");
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ iss: gateway.issuer.issuer, sub: localSub("alice"), client_id: webClientId, token_use: "access", scope: READ, username: "alice", iat: now, jti: "no-exp" })
+      .setProtectedHeader({ alg: "RS256", kid: keys.kid, typ: "JWT" })
+      .sign(key);
+    // THEN the authorizer refuses it
+    expect((await call("GET", "/notes", token)).status).toBe(401);
+  });
+
+  test("only loopback names are served: a page that rebinds its own name to 127.0.0.1 is refused", async () => {
+    const port = new URL(gateway.url).port;
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request({ host: "127.0.0.1", port, path: "/dev/health", headers: { Host: host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode!);
+        });
+        request.on("error", reject);
+        request.end();
+      });
+    expect(await statusFor("attacker.example")).toBe(403);
+    expect(await statusFor(`attacker.example:${port}`)).toBe(403);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, "localhost"]) expect([host, await statusFor(host)]).toEqual([host, 200]);
   });
 
   test("a token from another issuer is 401", async () => {
