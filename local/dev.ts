@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { watch } from "chokidar";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { integerOption, parseCommandLine, runCli } from "./cli";
@@ -42,14 +43,18 @@ export function routeTable(model: StackModel): string[] {
   });
 }
 
-function watchSources(onChange: (file: string) => void): () => void {
+/**
+ * Calls `onChange` with the project-relative path of every source that changes. chokidar, not
+ * fs.watch: Node 20's recursive fs.watch loses a file once a save replaces it by rename (editors'
+ * atomic saves, sed -i), and chokidar reports such a save as a change of the file itself.
+ */
+async function watchSources(onChange: (file: string) => void): Promise<() => void> {
   // The lock file changes with npm install, which needs a restart anyway.
-  const watchers = SYNTH_INPUTS.filter((source) => source !== "package-lock.json" && fs.existsSync(path.join(PROJECT_ROOT, source))).map((source) => {
-    const target = path.join(PROJECT_ROOT, source);
-    const recursive = fs.statSync(target).isDirectory();
-    return fs.watch(target, { recursive }, (_event, file) => onChange(recursive && file ? path.join(source, file.toString()) : source));
-  });
-  return () => watchers.forEach((watcher) => watcher.close());
+  const sources = SYNTH_INPUTS.filter((source) => source !== "package-lock.json" && fs.existsSync(path.join(PROJECT_ROOT, source))).map((source) => path.join(PROJECT_ROOT, source));
+  const watcher = watch(sources, { ignoreInitial: true, atomic: true, ignored: (file) => path.basename(file).startsWith(".") || file.includes(`${path.sep}node_modules${path.sep}`) });
+  for (const event of ["add", "change", "unlink"] as const) watcher.on(event, (file: string) => onChange(path.relative(PROJECT_ROOT, file)));
+  await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  return () => void watcher.close();
 }
 
 runCli(async () => {
@@ -65,23 +70,6 @@ runCli(async () => {
   await web?.start(webPort);
   if (web) gateway.homeUrl = web.url;
   const boundPort = new URL(gateway.url).port;
-  console.log(
-    [
-      `local API for stack '${model.stack}': ${gateway.apiUrl}`,
-      ...routeTable(model),
-      `issuer ${gateway.issuer.issuer} (JWKS at ${gateway.url}${gateway.issuer.jwksPath})`,
-      `token endpoint ${gateway.url}/oauth2/token; hosted UI (code + PKCE) at ${gateway.url}/oauth2/authorize, OIDC discovery at ${gateway.issuer.issuer}/.well-known/openid-configuration`,
-      ...(web ? [`browser client ${web.url} (or ${gateway.url}/): sign in, see the tokens, call the API with the access token (and the ID token, refused)`] : []),
-      `OpenAPI document ${gateway.url}/openapi.json${web ? `; API docs with "Authorize" (code + PKCE) ${web.url}/docs/` : ""}`,
-      ...gateway.demoUsers.map((user) => `demo user ${user.username}${user.groups.length ? ` (${user.groups.join(", ")})` : ""}, password ${user.password} (shown once; npm run user -- add|list|remove)`),
-      ...(gateway.usersWithoutGroup.length
-        ? [`note: ${gateway.usersWithoutGroup.join(", ")} ${gateway.usersWithoutGroup.length === 1 ? "is" : "are"} in no group, so their sign-ins get no custom scope: npm run user -- groups <username> --group ${gateway.stackModel.groups.map((group) => group.name).join("|")}`]
-        : []),
-      ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
-      `a token: npm run -s token -- --stack ${model.stack} --port ${boundPort} --client web --user alice --scope notes.read`,
-      `data in ${path.relative(process.cwd(), LOCAL_DATA_DIR) || "."} (--fresh starts empty); ${values["no-watch"] ? "" : "watching stacks/, functions/, local/, environments.ts; "}Ctrl-C stops`,
-    ].join("\n"),
-  );
 
   let stopWatching = () => undefined as void;
   if (!values["no-watch"]) {
@@ -115,12 +103,30 @@ runCli(async () => {
         }
       });
     };
-    stopWatching = watchSources((file) => {
+    stopWatching = await watchSources((file) => {
       changed.add(file);
       clearTimeout(timer);
       timer = setTimeout(schedule, 150);
     });
   }
+  // Printed once the watcher is ready: an edit from now on is seen.
+  console.log(
+    [
+      `local API for stack '${model.stack}': ${gateway.apiUrl}`,
+      ...routeTable(model),
+      `issuer ${gateway.issuer.issuer} (JWKS at ${gateway.url}${gateway.issuer.jwksPath})`,
+      `token endpoint ${gateway.url}/oauth2/token; hosted UI (code + PKCE) at ${gateway.url}/oauth2/authorize, OIDC discovery at ${gateway.issuer.issuer}/.well-known/openid-configuration`,
+      ...(web ? [`browser client ${web.url} (or ${gateway.url}/): sign in, see the tokens, call the API with the access token (and the ID token, refused)`] : []),
+      `OpenAPI document ${gateway.url}/openapi.json${web ? `; API docs with "Authorize" (code + PKCE) ${web.url}/docs/` : ""}`,
+      ...gateway.demoUsers.map((user) => `demo user ${user.username}${user.groups.length ? ` (${user.groups.join(", ")})` : ""}, password ${user.password} (shown once; npm run user -- add|list|remove)`),
+      ...(gateway.usersWithoutGroup.length
+        ? [`note: ${gateway.usersWithoutGroup.join(", ")} ${gateway.usersWithoutGroup.length === 1 ? "is" : "are"} in no group, so their sign-ins get no custom scope: npm run user -- groups <username> --group ${gateway.stackModel.groups.map((group) => group.name).join("|")}`]
+        : []),
+      ...gateway.clients.map((client) => `client ${client.name}: id ${client.clientId}${client.clientSecret ? `, development secret ${client.clientSecret}` : ""} (${client.flows.join(", ")})`),
+      `a token: npm run -s token -- --stack ${model.stack} --port ${boundPort} --client web --user alice --scope notes.read`,
+      `data in ${path.relative(process.cwd(), LOCAL_DATA_DIR) || "."} (--fresh starts empty); ${values["no-watch"] ? "" : "watching stacks/, functions/, local/, environments.ts; "}Ctrl-C stops`,
+    ].join("\n"),
+  );
 
   const stop = () => {
     stopWatching();

@@ -106,3 +106,48 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
     expect((await fetch(`${base}/me`, { headers: { Authorization: `Bearer ${await token(["notes.write"])}` } })).status).toBe(200);
   });
 });
+
+describe("npm run dev: saves by rename, as editors and sed -i save", () => {
+  const copy = copyProject("notes-dev-rename-");
+  let dev: RunningProcess;
+  let base: string;
+
+  /** Writes the new text beside the file and renames it over the file: the file gets a new inode each time. */
+  const renameEdit = (file: string, from: string, to: string) => {
+    const full = path.join(copy, file);
+    const text = fs.readFileSync(full, "utf8");
+    if (!text.includes(from)) throw new Error(`${file} has no '${from}'`);
+    const temporary = path.join(path.dirname(full), `.${path.basename(full)}.${process.pid}.tmp`);
+    fs.writeFileSync(temporary, text.replace(from, to));
+    fs.renameSync(temporary, full);
+  };
+
+  beforeAll(async () => {
+    dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--fresh", "--web-port", "0"]);
+    [, base] = (await dev.waitFor(/local API for stack 'dev': (http:\/\/127\.0\.0\.1:\d+\/dev)/)) as unknown as [string, string];
+    await dev.waitFor(/Ctrl-C stops/);
+  });
+
+  afterAll(async () => {
+    await dev.stop();
+    removeFolder(copy);
+  });
+
+  test.each([
+    ["stacks/api/routes.ts", 'path: "/me", handler: "me", scopes: ["notes.read"]', 'path: "/me", handler: "me", scopes: ["notes.write"]', /change in stacks\/api\/routes\.ts: reloaded/],
+    ["stacks/api/routes.ts", 'path: "/me", handler: "me", scopes: ["notes.write"]', 'path: "/me", handler: "me", scopes: ["notes.read"]', /change in stacks\/api\/routes\.ts: reloaded/],
+    ["functions/health.ts", '{ status: "ok" }', '{ status: "ok", renamed: true }', /change in functions\/health\.ts: reloaded; restarted notes-dev-health/],
+    ["environments.ts", '"https://dev.notes.example.com/"', '"https://dev.notes.example.com/bye"', /change in environments\.ts: reloaded/],
+    ["stacks/api/routes.ts", 'path: "/me", handler: "me", scopes: ["notes.read"]', 'path: "/me", handler: "me", scopes: ["notes.write"]', /change in stacks\/api\/routes\.ts: reloaded/],
+  ])("a rename-based save of %s is reloaded, every time, under its own name", async (file, from, to, reloaded) => {
+    dev.mark();
+    renameEdit(file, from, to);
+    await dev.waitFor(reloaded);
+    expect(dev.text).not.toMatch(/change in [^\n]*\.tmp/);
+  });
+
+  test("the last of them is what is served", async () => {
+    expect(dev.text).toMatch(/^ {2}GET \/me +access token with notes\.write$/m);
+    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: "ok", renamed: true });
+  });
+});
