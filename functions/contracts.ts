@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { CursorText, Limit, NoteInput, Uuid } from "./shared/validation";
+import { CursorText, Limit, LIMIT_MAX, NoteInput, Uuid } from "./shared/validation";
 
 /**
  * What each handler takes and answers, as valibot schemas: the source of the OpenAPI document
@@ -12,7 +12,7 @@ const Timestamp = v.pipe(v.string(), v.isoTimestamp());
 
 export const Note = v.strictObject({ id: Uuid, title: v.string(), body: v.string(), createdAt: Timestamp, updatedAt: Timestamp });
 export const NotePage = v.strictObject({
-  items: v.array(Note),
+  items: v.pipe(v.array(Note), v.maxLength(LIMIT_MAX)),
   nextCursor: v.optional(v.pipe(CursorText, v.description("Pass as ?cursor= for the next page; absent on the last page."))),
 });
 export const Caller = v.strictObject({
@@ -39,7 +39,7 @@ export interface HandlerContract {
   /** The answer when all goes well; no schema for an empty body. */
   readonly success: { readonly status: 200 | 201 | 204; readonly description: string; readonly schema?: v.GenericSchema };
   /** The handler's own error answers and when they happen; all carry `{message}`. */
-  readonly errors: Readonly<Partial<Record<400 | 403 | 404, string>>>;
+  readonly errors: Readonly<Partial<Record<400 | 403 | 404 | 415, string>>>;
 }
 
 const noteId = { id: { schema: Uuid, description: "The note's id." } };
@@ -70,7 +70,7 @@ export const HANDLER_CONTRACTS: Readonly<Record<string, HandlerContract>> = {
     summary: "Create a note",
     body: NoteInput,
     success: { status: 201, description: "The note as stored.", schema: Note },
-    errors: { 400: "a body that is not a valid note", 403: "a machine token (notes belong to users), or a token without the route's scope" },
+    errors: { 400: "a body that is not a valid note", 403: "a machine token (notes belong to users), or a token without the route's scope", 415: "a Content-Type other than application/json" },
   },
   "notes/get": {
     summary: "Read a note",
@@ -84,7 +84,7 @@ export const HANDLER_CONTRACTS: Readonly<Record<string, HandlerContract>> = {
     pathParameters: noteId,
     body: NoteInput,
     success: { status: 200, description: "The note as stored.", schema: Note },
-    errors: { 400: "a body that is not a valid note", 403: "a machine token, or a token without the route's scope", 404: "no such note of the caller's" },
+    errors: { 400: "a body that is not a valid note", 403: "a machine token, or a token without the route's scope", 404: "no such note of the caller's", 415: "a Content-Type other than application/json" },
   },
   "notes/delete": {
     summary: "Delete a note",

@@ -282,6 +282,21 @@ describe("local gateway: requests as API Gateway treats them", () => {
   });
 });
 
+describe("local gateway: what the document says of bodies", () => {
+  test("a body sent as text/plain is 415; a missing Content-Type is read as JSON", async () => {
+    const token = await userToken("alice");
+    const plain = await fetch(`${api}/notes`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "text/plain" }, body: JSON.stringify({ title: "t" }) });
+    expect(plain.status).toBe(415);
+    contract.check({ method: "POST", resourcePath: "/notes", status: plain.status, headers: Object.fromEntries(plain.headers), body: await plain.text() });
+    const bare = await fetch(`${api}/notes`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: new Blob([JSON.stringify({ title: "no content type" })]) });
+    expect(bare.status).toBe(201);
+  });
+
+  test("a title of 150 emoji is a valid note, as the document says", async () => {
+    expect((await call("POST", "/notes", await userToken("alice"), { title: "\u{1F600}".repeat(150) })).status).toBe(201);
+  });
+});
+
 describe("npm run smoke -- --local", () => {
   test("passes every check", async () => {
     const result = await runCommand("npm", ["run", "-s", "smoke", "--", "--local"], { cwd: PROJECT_ROOT, timeoutMs: 120_000 });

@@ -2,7 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { validate } from "@readme/openapi-parser";
+import * as v from "valibot";
 import { environments } from "../../environments";
+import { NoteInput, TITLE_MAX } from "../../functions/shared/validation";
 import { HANDLER_CONTRACTS } from "../../functions/contracts";
 import { readEnvironmentConfig, resolveLiterals, resourcesOf } from "../../local/terraform-config";
 import { readStackModel } from "../../local/stack-model";
@@ -113,6 +115,38 @@ describe("buildOpenApi", () => {
     expect(document.components.schemas.Note.required).toEqual(["id", "title", "body", "createdAt", "updatedAt"]);
     expect(document.paths["/notes"].get.parameters.find((parameter: Json) => parameter.name === "limit").schema).toEqual({ type: "integer", minimum: 1, maximum: 100 });
     expect(Object.keys(HANDLER_CONTRACTS).sort()).toEqual(notesRoutes.map((route) => route.handler).sort());
+  });
+
+  test("documents what the server does at the edges: 413 and 415 on every body, CORS on every answer, limits on every list and string, a tag per resource", () => {
+    const document = buildOpenApi({ ...input, routes: notesRoutes }) as Json;
+    for (const route of notesRoutes) {
+      const operation = document.paths[route.path][route.method.toLowerCase()];
+      expect([route.path, operation.tags]).toEqual([route.path, [route.path.split("/")[1]]]);
+      if (operation.requestBody) {
+        expect(operation.responses["413"]).toEqual({ $ref: "#/components/responses/PayloadTooLarge" });
+        expect(operation.responses["415"]).toBeDefined();
+      }
+    }
+    expect(document.tags.map((tag: Json) => tag.name)).toEqual(["health", "me", "notes"]);
+    for (const [name, response] of Object.entries<Json>(document.components.responses)) {
+      expect([name, response.headers?.["Access-Control-Allow-Origin"]?.required]).toEqual([name, false]);
+    }
+    expect(document.components.responses.Unauthorized.headers["WWW-Authenticate"].required).toBe(true);
+    const schemas = document.components.schemas;
+    expect(schemas.NotePage.properties.items.maxItems).toBe(100);
+    expect(schemas.NotePage.properties.nextCursor.maxLength).toBeLessThanOrEqual(256);
+    const parameters = document.paths["/notes"].get.parameters as Json[];
+    expect(parameters.find((parameter) => parameter.name === "cursor")!.schema.maxLength).toBeLessThanOrEqual(256);
+    expect(parameters.find((parameter) => parameter.name === "owner")!.schema.maxLength).toBe(36);
+  });
+
+  test("a title's length is counted in code points, as JSON Schema's maxLength counts it, by the document and by the handler", () => {
+    const document = buildOpenApi({ ...input, routes: notesRoutes }) as Json;
+    expect(document.components.schemas.NoteInput.properties.title.maxLength).toBe(TITLE_MAX);
+    // 150 emoji: 150 code points, 300 UTF-16 units
+    const title = "\u{1F600}".repeat(150);
+    expect(v.safeParse(NoteInput, { title }).success).toBe(true);
+    expect(v.safeParse(NoteInput, { title: "\u{1F600}".repeat(TITLE_MAX + 1) }).success).toBe(false);
   });
 
   test("a route without a contract fails with its name", () => {

@@ -6,6 +6,7 @@ import type Ajv2020 from "ajv/dist/2020";
 import { apiEvent, tokenClaims } from "../../local/api-event";
 import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { synthesizeProject } from "../../local/synth";
+import { CURSOR_MAX } from "../../functions/shared/validation";
 import { notesRoutes } from "../../stacks/api/routes";
 import { OPENAPI_FILE } from "../../stacks/openapi/openapi";
 import { BAD_BODIES, BAD_QUERIES } from "../helpers/bad-inputs";
@@ -22,7 +23,7 @@ const WRITE = "https://notes.example.com/notes.write";
  */
 const INEXPRESSIBLE: Record<string, string> = {
   '{"title":"   "}': "a title of only spaces (valibot check: the trimmed title is not empty)",
-  [`cursor=${BAD_QUERIES.find((query) => query.cursor?.length && /^[A-Za-z0-9_-]+$/.test(query.cursor))?.cursor}`]: "a cursor that is base64url but does not hold a note id (cursors are opaque to the document)",
+  [`cursor=${BAD_QUERIES.find((query) => query.cursor?.length && query.cursor.length <= CURSOR_MAX && /^[A-Za-z0-9_-]+$/.test(query.cursor))?.cursor}`]: "a cursor that is base64url but does not hold a note id (cursors are opaque to the document)",
 };
 
 let dynamo: LocalDynamo;

@@ -12,7 +12,8 @@ export class HttpError extends Error {
 
 const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? "").split(",").filter((origin) => origin !== "");
 
-function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
+/** A request header, whatever the case of its name. */
+export function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(event.headers ?? {})) {
     if (key.toLowerCase() === wanted && value) return value;

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import * as v from "valibot";
 import type { Caller } from "./claims";
-import { HttpError, queryParam } from "./http";
+import { headerValue, HttpError, queryParam } from "./http";
 
 export const TITLE_MAX = 200;
 export const BODY_MAX = 10_000;
@@ -9,7 +9,19 @@ export const LIMIT_DEFAULT = 20;
 export const LIMIT_MAX = 100;
 
 /** A note id, and a user's `sub`: a UUID. */
-export const Uuid = v.pipe(v.string(), v.uuid());
+export const Uuid = v.pipe(v.string(), v.maxLength(36), v.uuid());
+
+/**
+ * A string of at most `max` Unicode code points: what JSON Schema's `maxLength` counts, so the
+ * OpenAPI document and the handler agree (valibot's `maxLength` counts UTF-16 units, in which an
+ * emoji is two). The document's converter reads `maxCodePoints`.
+ */
+export function maxCodePoints(max: number, message: string) {
+  const action = v.rawCheck<string>(({ dataset, addIssue }) => {
+    if (dataset.typed && [...dataset.value].length > max) addIssue({ message });
+  });
+  return Object.assign(action, { maxCodePoints: max });
+}
 
 /** The body of POST /notes and PUT /notes/{id}. */
 export const NoteInput = v.strictObject(
@@ -17,11 +29,11 @@ export const NoteInput = v.strictObject(
     title: v.pipe(
       v.string("title must be a string"),
       v.minLength(1, "title must not be empty"),
-      v.maxLength(TITLE_MAX, `title must be at most ${TITLE_MAX} characters`),
+      maxCodePoints(TITLE_MAX, `title must be at most ${TITLE_MAX} characters`),
       v.check((title) => title.trim() !== "", "title must not be blank"),
     ),
     body: v.optional(
-      v.pipe(v.string("body must be a string"), v.maxLength(BODY_MAX, `body must be at most ${BODY_MAX} characters`)),
+      v.pipe(v.string("body must be a string"), maxCodePoints(BODY_MAX, `body must be at most ${BODY_MAX} characters`)),
       "",
     ),
   },
@@ -41,8 +53,9 @@ export const Limit = v.pipe(
   v.maxValue(LIMIT_MAX),
 );
 
-/** `?cursor=`: the `nextCursor` of the previous page, base64url text. */
-export const CursorText = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/));
+/** `?cursor=`: the `nextCursor` of the previous page, base64url text (a note id's is about 60 characters). */
+export const CURSOR_MAX = 256;
+export const CursorText = v.pipe(v.string(), v.maxLength(CURSOR_MAX), v.regex(/^[A-Za-z0-9_-]+$/));
 const Cursor = v.object({ id: Uuid });
 
 function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
@@ -55,7 +68,16 @@ function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
   return issue.message;
 }
 
+/** JSON bodies only, as the document says: another declared type is 415; a body without a Content-Type is read as JSON. */
+function checkJsonContentType(event: APIGatewayProxyEvent): void {
+  const declared = headerValue(event, "content-type");
+  if (declared === undefined) return;
+  const mediaType = declared.split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/json" && !/^application\/[\w.+-]+\+json$/.test(mediaType)) throw new HttpError(415, `Content-Type must be application/json, got ${mediaType}`);
+}
+
 export function parseNoteInput(event: APIGatewayProxyEvent): NoteInput {
+  checkJsonContentType(event);
   if (event.body === null || event.body === undefined || event.body === "") throw new HttpError(400, "body is required");
   const text = event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
   let parsed: unknown;

@@ -42,6 +42,9 @@ const conversion = (typeMode: "input" | "output"): ConversionConfig => ({
   ignoreActions: [...INEXPRESSIBLE_ACTIONS],
   definitions: NAMED_SCHEMAS,
   overrideRef: ({ referenceId }) => `${SCHEMA_REF}${referenceId}`,
+  // The handlers' code-point limit (shared/validation.ts) is JSON Schema's maxLength.
+  overrideAction: ({ valibotAction, jsonSchema: converted }) =>
+    "maxCodePoints" in valibotAction ? { ...converted, maxLength: (valibotAction as unknown as { maxCodePoints: number }).maxCodePoints } : undefined,
 });
 
 /** A JSON Schema for one valibot schema: a `$ref` when it is a named one. */
@@ -59,13 +62,22 @@ function namedSchemas(contracts: Readonly<Record<string, HandlerContract>>): Jso
   return Object.fromEntries(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [name, (requestBodies.has(schema) ? input : output)[name]]));
 }
 
+/** The resource an operation belongs to, for grouping in docs and generated clients: its path's first segment. */
+function resourceTag(routePath: string): string {
+  return routePath.split("/")[1] || "root";
+}
+
 /** `notes/list` gives `notesList`. */
 export function operationId(handler: string): string {
   return handler.replace(/[^A-Za-z0-9]+(.)/g, (_, next: string) => next.toUpperCase());
 }
 
 const errorContent = { "application/json": { schema: { $ref: `${SCHEMA_REF}Error` } } };
-const errorResponse = (description: string, headers?: Json): Json => ({ description, ...(headers ? { headers } : {}), content: errorContent });
+/** Every answer, the gateway's and the handlers', carries it when the request's Origin is an allowed one. */
+const CORS_HEADER = {
+  "Access-Control-Allow-Origin": { description: "The request's Origin when it is one of the stack's allowed origins (or `*`); absent otherwise.", required: false, schema: { type: "string" } },
+};
+const errorResponse = (description: string, headers: Json = {}): Json => ({ description, headers: { ...CORS_HEADER, ...headers }, content: errorContent });
 
 function operation(route: Route, contract: HandlerContract, full: (scope: string) => string): Json {
   const parameters = [
@@ -81,6 +93,7 @@ function operation(route: Route, contract: HandlerContract, full: (scope: string
   const responses: Json = {
     [contract.success.status]: {
       description: contract.success.description,
+      headers: CORS_HEADER,
       ...(contract.success.schema ? { content: { "application/json": { schema: jsonSchema(contract.success.schema, "output") } } } : {}),
     },
   };
@@ -105,9 +118,11 @@ function operation(route: Route, contract: HandlerContract, full: (scope: string
     responses["401"] = { $ref: "#/components/responses/Unauthorized" };
   }
   if (tokenUse !== "none") responses["429"] = { $ref: "#/components/responses/TooManyRequests" };
+  if (contract.body) responses["413"] = { $ref: "#/components/responses/PayloadTooLarge" };
   responses["500"] = { $ref: "#/components/responses/InternalError" };
   return {
     operationId: operationId(route.handler),
+    tags: [resourceTag(route.path)],
     summary: contract.summary,
     description,
     ...(parameters.length ? { parameters } : {}),
@@ -155,13 +170,15 @@ export function buildOpenApi(input: OpenApiInput): Json {
             },
           ]),
     ],
+    tags: [...new Set(input.routes.map((route) => resourceTag(route.path)))].sort().map((name) => ({ name, description: `Operations on /${name}.` })),
     paths: sortedPaths,
     components: {
       schemas: namedSchemas(contracts),
       responses: {
         Unauthorized: errorResponse("API Gateway's authorizer refused the token: missing, expired, an ID token where an access token is needed, or none of the operation's scopes.", {
-          "WWW-Authenticate": { description: "`Bearer`, as the stack's gateway response sets it.", schema: { type: "string" } },
+          "WWW-Authenticate": { description: "`Bearer`, as the stack's gateway response sets it.", required: true, schema: { type: "string" } },
         }),
+        PayloadTooLarge: errorResponse("API Gateway refuses a body over its 10 MB payload quota before any handler runs."),
         TooManyRequests: errorResponse("Throttled by the stage's rate or burst limit."),
         InternalError: errorResponse("The handler failed; its log has the details."),
       },
