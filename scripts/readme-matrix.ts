@@ -8,6 +8,8 @@ import { AUTH_MATRIX_MARKDOWN } from "../stacks/matrix/auth-matrix-files";
 import { NotesApp } from "../stacks/notes-app";
 
 export const README = path.join(PROJECT_ROOT, "README.md");
+/** Where the dev stack's matrix is shown, between its markers. */
+export const MATRIX_DOC = path.join(PROJECT_ROOT, "docs", "auth-matrix-dev.md");
 const START = "<!-- auth-matrix:dev -->";
 const END = "<!-- /auth-matrix:dev -->";
 
@@ -26,8 +28,8 @@ export function devMatrixMarkdown(): string {
   }
 }
 
-/** The matrix as the README shows it between its markers. */
-export function readmeMatrix(readme = fs.readFileSync(README, "utf8")): string | undefined {
+/** The matrix as the docs show it between its markers. */
+export function readmeMatrix(readme = fs.readFileSync(MATRIX_DOC, "utf8")): string | undefined {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   return start < 0 || end < start ? undefined : readme.slice(start + START.length, end).trim();
@@ -35,14 +37,14 @@ export function readmeMatrix(readme = fs.readFileSync(README, "utf8")): string |
 
 if (require.main === module) {
   runCli(() => {
-    parseCommandLine({ command: "npm run docs:matrix --", summary: "Rewrites the dev auth matrix between the README's markers from a fresh synth.", options: {}, examples: ["npm run docs:matrix"] });
-    const readme = fs.readFileSync(README, "utf8");
+    parseCommandLine({ command: "npm run docs:matrix --", summary: "Rewrites the dev auth matrix in docs/auth-matrix-dev.md, between its markers, from a fresh synth.", options: {}, examples: ["npm run docs:matrix"] });
+    const readme = fs.readFileSync(MATRIX_DOC, "utf8");
     const current = readmeMatrix(readme);
-    if (current === undefined) throw expectedError(`README.md has no ${START} ... ${END} markers`);
+    if (current === undefined) throw expectedError(`docs/auth-matrix-dev.md has no ${START} ... ${END} markers`);
     const fresh = devMatrixMarkdown();
     const before = readme.slice(0, readme.indexOf(START) + START.length);
     const after = readme.slice(readme.indexOf(END));
-    fs.writeFileSync(README, `${before}\n\n${fresh}\n\n${after}`);
-    process.stdout.write(current === fresh ? "README auth matrix is current\n" : "README auth matrix updated\n");
+    fs.writeFileSync(MATRIX_DOC, `${before}\n\n${fresh}\n\n${after}`);
+    process.stdout.write(current === fresh ? "the dev auth matrix in docs/auth-matrix-dev.md is current\n" : "the dev auth matrix in docs/auth-matrix-dev.md is updated\n");
   });
 }
