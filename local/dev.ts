@@ -6,9 +6,9 @@ import { integerOption, parseCommandLine, runCli } from "./cli";
 import { DEFAULT_RUNNER_LIMITS } from "./function-runner";
 import { LocalGateway } from "./local-gateway";
 import { LocalWebClient, localWebConfig } from "./web-client";
-import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack } from "./local-stack";
+import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack, type LocalStack } from "./local-stack";
 import { SYNTH_INPUTS } from "./synth-cache";
-import type { StackModel } from "./stack-model";
+import { loopbackWebOrigin, withLoopbackOrigin, type StackModel } from "./stack-model";
 
 const spec = {
   command: "npm run dev --",
@@ -19,7 +19,7 @@ const spec = {
     port: { type: "string", value: "number", description: "port on 127.0.0.1; 0 picks a free one", default: "3000" },
     fresh: { type: "boolean", description: "start with an empty database (never touches data another instance holds)", default: false },
     "no-watch": { type: "boolean", description: "do not re-synthesize when stacks/, functions/ or environments.ts change", default: false },
-    "web-port": { type: "string", value: "number", description: "port of the browser client (the web client's callback URL is http://localhost:5173/callback); 0 turns it off", default: "5173" },
+    "web-port": { type: "string", value: "number", description: "port of the browser client; the web client's loopback callback and sign-out URLs and the CORS origins follow it; 0 turns it off", default: "5173" },
     concurrency: { type: "string", value: "number", description: "processes per function at most; further calls wait for a free one", default: String(DEFAULT_RUNNER_LIMITS.maxProcesses) },
     "idle-seconds": { type: "string", value: "number", description: "an idle function process ends after this long, as Lambda reclaims an idle environment", default: String(DEFAULT_RUNNER_LIMITS.idleSeconds) },
   },
@@ -61,14 +61,21 @@ runCli(async () => {
   const { values } = parseCommandLine(spec);
   const stack = checkStackName(values.stack);
   const port = integerOption("port", values.port, 0, 65_535);
-  const { model, terraform } = synthesizeLocalStack(stack);
+  const webPort = integerOption("web-port", values["web-port"], 0, 65_535);
+  const synthesized = synthesizeLocalStack(stack);
+  // The browser client on another port than the environment's loopback callback: the environment follows it.
+  const webOrigin = loopbackWebOrigin(synthesized.model);
+  const served = (loaded: LocalStack): LocalStack =>
+    webPort && webOrigin && String(webPort) !== webOrigin.port ? { ...loaded, model: withLoopbackOrigin(loaded.model, webOrigin.origin, `${webOrigin.protocol}//${webOrigin.hostname}:${webPort}`) } : loaded;
+  const { model, terraform } = served(synthesized);
   const functionLimits = { maxProcesses: integerOption("concurrency", values.concurrency, 1, 64), idleSeconds: integerOption("idle-seconds", values["idle-seconds"], 1, 86_400) };
   const gateway = new LocalGateway({ model, terraform, dataDir: LOCAL_DATA_DIR, port, fresh: values.fresh, functionLimits });
   await gateway.start();
-  const webPort = integerOption("web-port", values["web-port"], 0, 65_535);
   const web = webPort ? new LocalWebClient(() => localWebConfig(gateway), () => gateway.openApiDocument()) : undefined;
   await web?.start(webPort);
   if (web) gateway.homeUrl = web.url;
+  // Every server is up: only now are demo users made, so their passwords are always printed.
+  gateway.createDemoUsers();
   const boundPort = new URL(gateway.url).port;
 
   let stopWatching = () => undefined as void;
@@ -86,7 +93,7 @@ runCli(async () => {
         return;
       }
       try {
-        const restarted = await gateway.reload(readLocalStack(stack, DEFAULT_OUTDIR));
+        const restarted = await gateway.reload(served(readLocalStack(stack, DEFAULT_OUTDIR)));
         console.log(`change in ${files.join(", ")}: reloaded; ${restarted.length ? `restarted ${restarted.join(", ")} (new code or settings)` : "no function changed"}`);
         if (files.some((file) => !file.startsWith("functions"))) console.log(routeTable(gateway.stackModel).join("\n"));
       } catch (error) {

@@ -24,6 +24,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The URL the live server of a stack serves, from its lock file; undefined when none runs. */
+export function runningServerUrl(file: string): string | undefined {
+  try {
+    const holder = JSON.parse(fs.readFileSync(file, "utf8")) as LockContent;
+    return holder.url && isAlive(holder.pid) ? holder.url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One local server per stack and data folder: the lock file holds the owner's pid. A lock whose
  * process is gone (a crash, kill -9) is taken over; a live one is an error that names it.

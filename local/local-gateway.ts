@@ -14,6 +14,7 @@ import { openApiFor } from "./openapi";
 import { acquireLock, type InstanceLock } from "./instance-lock";
 import { LocalUsers } from "./local-users";
 import { FunctionRunner, type RunnerLimits } from "./function-runner";
+import { DEFAULT_PORT } from "./local-stack";
 import { refuseForeignHost } from "./loopback-host";
 import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
 
@@ -119,6 +120,16 @@ export class LocalGateway {
   homeUrl?: string;
   /** Users made on this data folder's first start, with their passwords: shown once. */
   demoUsers: Array<{ username: string; password: string; groups: readonly string[] }> = [];
+
+  /**
+   * On a data folder without users: alice and bob, in the stack's groups, with new passwords to
+   * print once. Called once everything the server needs is up, so a failed start (a busy port)
+   * never makes users whose passwords nobody saw.
+   */
+  createDemoUsers(): Array<{ username: string; password: string; groups: readonly string[] }> {
+    this.demoUsers = LocalUsers.forStack(this.options.dataDir, this.model.stack).createDemoUsers(demoUserGroups(this.model));
+    return this.demoUsers;
+  }
   /** Local users in no group while the stack has groups: their sign-ins get no custom scope. */
   usersWithoutGroup: string[] = [];
 
@@ -182,9 +193,9 @@ export class LocalGateway {
       this.server.headersTimeout = 20_000;
       await new Promise<void>((resolve, reject) => {
         this.server!.once("error", (error: NodeJS.ErrnoException) =>
-          reject(error.code === "EADDRINUSE" ? expectedError(`port ${this.options.port ?? 3000} is in use: stop what holds it, or pick another with --port (0 picks a free one)`) : error),
+          reject(error.code === "EADDRINUSE" ? expectedError(`port ${this.options.port ?? DEFAULT_PORT} is in use: stop what holds it, or pick another with --port (0 picks a free one)`) : error),
         );
-        this.server!.listen(this.options.port ?? 3000, "127.0.0.1", () => resolve());
+        this.server!.listen(this.options.port ?? DEFAULT_PORT, "127.0.0.1", () => resolve());
       });
       this.lock.update({ url: this.url });
 
@@ -198,7 +209,6 @@ export class LocalGateway {
       const { port } = this.server.address() as AddressInfo;
       this.issuerInstance = new LocalIssuer(localIssuerUrl(model, port), path.join(dataDir, "keys"));
       const users = LocalUsers.forStack(dataDir, model.stack);
-      this.demoUsers = users.createDemoUsers(demoUserGroups(model));
       this.usersWithoutGroup = model.groups.length ? users.list().filter((user) => user.groups.length === 0).map((user) => user.username) : [];
       this.serve(model);
       this.ready = true;

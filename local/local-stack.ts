@@ -10,6 +10,8 @@ import { readEnvironmentConfig, type TerraformJson } from "./terraform-config";
 
 export const LOCAL_DATA_DIR = path.join(PROJECT_ROOT, ".local");
 export const DEFAULT_OUTDIR = path.join(PROJECT_ROOT, "cdktf.out");
+/** Where `npm run dev` listens unless told otherwise. */
+export const DEFAULT_PORT = 3000;
 
 export interface LocalStack {
   readonly model: StackModel;

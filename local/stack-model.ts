@@ -237,3 +237,28 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
       : {}),
   };
 }
+
+/**
+ * The model with one loopback origin moved to another port everywhere it appears: the clients'
+ * callback and sign-out URLs, the CORS origins of preflights, gateway responses and functions.
+ * `npm run dev -- --web-port 5174` serves the browser client there, so the environment's
+ * `http://localhost:5173` follows it, as if the environment named 5174.
+ */
+export function withLoopbackOrigin(model: StackModel, from: string, to: string): StackModel {
+  if (from === to) return model;
+  const pattern = new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=$|[/,'"])`, "g");
+  const move = (value: unknown): unknown => {
+    if (typeof value === "string") return value.replace(pattern, to);
+    if (Array.isArray(value)) return value.map(move);
+    if (value instanceof Map) return new Map([...value].map(([key, item]) => [key, move(item)]));
+    if (value && Object.getPrototypeOf(value) === Object.prototype) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, move(item)]));
+    return value;
+  };
+  return move(model) as StackModel;
+}
+
+/** The browser client's loopback origin (`http://localhost:5173`), from the sign-in client's callback URLs. */
+export function loopbackWebOrigin(model: StackModel): URL | undefined {
+  const url = browserClient(model.clients)?.callbackUrls.map((callback) => new URL(callback)).find((callback) => ["localhost", "127.0.0.1"].includes(callback.hostname));
+  return url ? new URL(url.origin) : undefined;
+}

@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "./cli";
 import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
-import { LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
+import { runningServerUrl } from "./instance-lock";
+import { DEFAULT_PORT, LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
 import { LocalUsers } from "./local-users";
 import { runPreTokenTriggerOnce, SDK_SIGN_IN_SCOPES } from "./pre-token-trigger";
 import { checkGroupOption, fullScope } from "./stack-model";
@@ -12,7 +13,7 @@ const spec = {
     "Prints a token shaped like Cognito's, signed by the key of `npm run dev` on the same port. Reads the synthesized stack (synthesizes only when sources changed).",
   options: {
     stack: { type: "string", value: "environment", description: "the environment `npm run dev` serves", default: "dev" },
-    port: { type: "string", value: "number", description: "the port `npm run dev` listens on (the token's issuer names it)", default: "3000" },
+    port: { type: "string", value: "number", description: "the port of the `npm run dev` whose issuer signs the token; default: the running npm run dev of the stack, else 3000" },
     client: { type: "string", value: "name", description: "app client: web, reporting, ... (with or without the <prefix>-<env>- part)", default: "web" },
     user: { type: "string", value: "username", description: "the signed-in user; required for a client that signs users in" },
     scope: { type: "string", value: "scope", description: "a scope to grant, short (notes.read) or full; default: all the client may have", multiple: true },
@@ -34,7 +35,8 @@ const spec = {
 
 runCli(async () => {
   const { values } = parseCommandLine(spec);
-  const port = integerOption("port", values.port, 1, 65_535);
+  const running = runningServerUrl(path.join(LOCAL_DATA_DIR, `${values.stack}.lock`));
+  const port = integerOption("port", values.port ?? (running ? new URL(running).port : String(DEFAULT_PORT)), 1, 65_535);
   const expiresIn = integerOption("expires-in", values["expires-in"], 1, 86_400);
   const { model } = loadLocalStack(values.stack);
   const client = model.clients.find((candidate) => candidate.name === values.client || candidate.name.endsWith(`-${values.client}`));

@@ -27,6 +27,7 @@ describeWithBrowser("the browser client in headless Chromium, against the local 
     const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "browser-")));
     gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
     await gateway.start();
+    gateway.createDemoUsers();
     LocalUsers.forStack(dataDir, "dev").add("carol", "correct horse battery", { groups: ["editors"] });
     web = new LocalWebClient(() => localWebConfig(gateway), () => gateway.openApiDocument());
     // The port of the web client's callback URL, http://localhost:5173/callback

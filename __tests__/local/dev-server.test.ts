@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { LocalIssuer } from "../../local/local-issuer";
 import { localClientId } from "../../local/local-gateway";
@@ -77,6 +78,14 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
     expect((await call("POST", forced.stdout.trim())).status).toBe(201);
   });
 
+  test("npm run token signs for the running server of the stack, whatever its port, without --port", async () => {
+    const minted = await runTs(copy, "local/token.ts", ["--user", "bob", "--group", "readers"]);
+    expect(minted.stderr).toBe("");
+    const claims = JSON.parse(Buffer.from(minted.stdout.trim().split(".")[1]!, "base64url").toString("utf8")) as { iss: string };
+    expect(new URL(claims.iss).port).toBe(port);
+    expect((await fetch(`${base}/notes`, { headers: { Authorization: `Bearer ${minted.stdout.trim()}` } })).status).toBe(200);
+  });
+
   test("a handler edit restarts that function only and serves the new code", async () => {
     dev.mark();
     edit("functions/health.ts", '{ status: "ok" }', '{ status: "ok", edited: true }');
@@ -149,5 +158,62 @@ describe("npm run dev: saves by rename, as editors and sed -i save", () => {
   test("the last of them is what is served", async () => {
     expect(dev.text).toMatch(/^ {2}GET \/me +access token with notes\.write$/m);
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: "ok", renamed: true });
+  });
+});
+
+describe("npm run dev: a first run that never strands anyone", () => {
+  const copy = copyProject("notes-dev-first-", ["web"]);
+  afterAll(() => removeFolder(copy));
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+
+  test("a busy web port stops the start before any demo user exists; the next start prints their passwords", async () => {
+    // GIVEN the browser client's port held by something else, and no users yet
+    const held = net.createServer();
+    await new Promise<void>((resolve) => held.listen(0, "127.0.0.1", () => resolve()));
+    const heldPort = String((held.address() as net.AddressInfo).port);
+    try {
+      // WHEN npm run dev starts on it
+      const failed = await runTs(copy, "local/dev.ts", ["--port", "0", "--fresh", "--no-watch", "--web-port", heldPort]);
+      // THEN it stops, and no user was made behind the user's back
+      expect(failed.status).toBe(1);
+      expect(fs.existsSync(path.join(copy, ".local", "users-dev.json"))).toBe(false);
+    } finally {
+      held.close();
+    }
+    // AND the next start makes the demo users and shows their passwords
+    const dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--no-watch", "--web-port", "0"]);
+    try {
+      await dev.waitFor(/Ctrl-C stops/);
+      expect(dev.text).toMatch(/^demo user alice \(editors\), password \S+ \(shown once/m);
+      expect(dev.text).toMatch(/^demo user bob \(readers\), password \S+ \(shown once/m);
+    } finally {
+      await dev.stop();
+    }
+  });
+
+  test("--web-port moves the environment's loopback callback and origin with it: sign-in and CORS work there", async () => {
+    const webPort = await freePort();
+    const dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--no-watch", "--web-port", String(webPort)]);
+    try {
+      const [, url] = (await dev.waitFor(/local API for stack 'dev': (http:\/\/127\.0\.0\.1:\d+)\/dev/)) as unknown as [string, string];
+      await dev.waitFor(/Ctrl-C stops/);
+      const origin = `http://localhost:${webPort}`;
+      const clientId = localClientId("dev", "notes-dev-web");
+      const authorize = new URL(`${url}/oauth2/authorize`);
+      for (const [name, value] of Object.entries({ client_id: clientId, response_type: "code", redirect_uri: `${origin}/callback`, scope: "openid", code_challenge: "x".repeat(43), code_challenge_method: "S256" })) authorize.searchParams.set(name, value);
+      const page = await fetch(authorize, { redirect: "manual" });
+      expect([page.status, await page.text()]).toEqual([200, expect.stringContaining('<form method="post" action="/login">')]);
+      const preflight = await fetch(`${url}/dev/notes`, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "GET" } });
+      expect(preflight.headers.get("access-control-allow-origin")).toBe(origin);
+      expect((await fetch(`http://localhost:${webPort}/config.json`)).status).toBe(200);
+    } finally {
+      await dev.stop();
+    }
   });
 });

@@ -19,6 +19,7 @@ beforeAll(async () => {
   const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "hosted-ui-")));
   gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
   await gateway.start();
+  gateway.createDemoUsers();
   LocalUsers.forStack(dataDir, "dev").add("carol", "correct horse battery", { groups: ["editors"], email: "carol@example.org" });
   web = gateway.clients.find((client) => client.name === "notes-dev-web")!;
   reporting = gateway.clients.find((client) => client.name === "notes-dev-reporting")!;

@@ -25,6 +25,7 @@ beforeAll(async () => {
   contract = new ContractChecker(model.openApiFile);
   gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined, observe: (exchange) => contract.check(exchange) });
   await gateway.start();
+  gateway.createDemoUsers();
   users = LocalUsers.forStack(dataDir, "dev");
   users.add("rita", PASSWORD, { groups: ["readers"] });
   users.add("ed", PASSWORD, { groups: ["editors"] });
