@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseCommandLine, runCli } from "./local/cli";
-import { currentSynth, inputFingerprint, recordSynth } from "./local/synth-cache";
-import { formatSummary, summarizeOutput } from "./local/synth-summary";
+import { parseCommandLine, runCli } from "./local/cli/command-line";
+import { currentSynth, inputFingerprint, recordSynth } from "./local/stack/synth-cache";
+import { formatSummary, summarizeOutput } from "./local/stack/synth-summary";
 import { notesRoutes } from "./stacks/api/routes";
 import { environmentHandlers, notesScopeGrants } from "./stacks/auth/groups";
 import { NODE_TARGET, prebuildFunctionsAsync } from "./stacks/functions/bundle";
@@ -39,7 +39,7 @@ runCli(async () => {
   const handlers = environmentHandlers(notesRoutes, notesScopeGrants).filter((handler) => fs.existsSync(path.join(FUNCTIONS_DIR, `${handler}.ts`)));
   const building = prebuildFunctionsAsync(handlers, NODE_TARGET);
   building.catch(() => undefined);
-  const { checkProject, withoutSourceMappedStacks } = require("./local/synth") as typeof import("./local/synth");
+  const { checkProject, withoutSourceMappedStacks } = require("./local/stack/synth") as typeof import("./local/stack/synth");
   const app = checkProject({ outdir, verbose: values.verbose, log: (line) => print([line]) });
   await building;
   withoutSourceMappedStacks(() => app.write());

@@ -29,7 +29,7 @@ describe("synth output", () => {
     // GIVEN the first copy's output, from main.ts with a cold build cache (the zips' values were filled in after the build)
     // WHEN the same copy synthesizes again in one step, every zip built before the app is
     const oneStep = path.join(first, "out-one-step");
-    execFileSync(process.execPath, ["--import", "tsx", "-e", `require("./local/synth").synthesizeProject({ outdir: ${JSON.stringify(oneStep)}, log: () => undefined })`], {
+    execFileSync(process.execPath, ["--import", "tsx", "-e", `require("./local/stack/synth").synthesizeProject({ outdir: ${JSON.stringify(oneStep)}, log: () => undefined })`], {
       cwd: first,
       env: { ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "" },
       stdio: "pipe",

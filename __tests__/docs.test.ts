@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
 import { bootstrap, environments } from "../environments";
-import { synthesizeProject } from "../local/synth";
+import { synthesizeProject } from "../local/stack/synth";
 import { addScopeAndRoute } from "../scripts/recipes";
-import { formatSummary, summarizeOutput } from "../local/synth-summary";
+import { formatSummary, summarizeOutput } from "../local/stack/synth-summary";
 import { notesRoutes } from "../stacks/api/routes";
 import { notesClients, notesScopes } from "../stacks/auth/clients";
 import { notesScopeGrants } from "../stacks/auth/groups";
@@ -13,6 +13,7 @@ import { checkAuthConfig } from "../stacks/guard/auth-guard";
 import { checkBootstrapConfig, checkEnvironmentSet } from "../stacks/guard/deployment-guard";
 import { formatFinding, type GuardFinding } from "../stacks/guard/guard-error";
 import { PROJECT_ROOT } from "../stacks/paths";
+import { policyRules } from "../stacks/policy/rules";
 
 const markdown = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.md"], { cwd: PROJECT_ROOT, encoding: "utf8" })
   .split("\n")
@@ -53,6 +54,17 @@ describe("the documentation", () => {
       else if (anchor && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor)) broken.push(`${target} (no heading #${anchor} in ${resolved})`);
     }
     expect(broken).toEqual([]);
+  });
+
+  test("the policy table in docs/design.md lists every rule once, at its level, linked to the file that holds it", () => {
+    const design = fs.readFileSync(path.join(PROJECT_ROOT, "docs/design.md"), "utf8");
+    const rows = [...design.matchAll(/^\| \[([A-Z0-9-]+)\]\(\.\.\/(stacks\/policy\/rules\/[a-z-]+\.ts)\) \| (error|warning) \|/gm)];
+    expect(rows.map(([, id]) => id).sort()).toEqual(policyRules.map((rule) => rule.id).sort());
+    for (const [, id, file, level] of rows) {
+      const rule = policyRules.find((candidate) => candidate.id === id)!;
+      expect([id, level]).toEqual([id, rule.level]);
+      expect([id, Object.values(require(path.join(PROJECT_ROOT, file!)) as Record<string, unknown>)]).toEqual([id, expect.arrayContaining([rule])]);
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { expectedError, parseCommandLine, runCli } from "../local/cli";
+import { expectedError, parseCommandLine, runCli } from "../local/cli/command-line";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { ALLOWED, forbiddenDifferences, jsonDifferences, sameProviderSource } from "./check-cdktn-diff";
 import { removeFolder, REPOSITORY_FILES } from "./project-copy";

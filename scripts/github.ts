@@ -1,5 +1,5 @@
 import { bootstrap } from "../environments";
-import { expectedError, parseCommandLine, runCli, UsageError } from "../local/cli";
+import { expectedError, parseCommandLine, runCli, UsageError } from "../local/cli/command-line";
 import { RepositorySettings } from "./github/repository-settings";
 import { settingsDifferences, wantedSettings } from "./github/settings";
 

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { listFiles } from "../local/files";
+import { listFiles } from "../local/stack/files";
 import { PROJECT_ROOT } from "../stacks/paths";
 
 export { listFiles };

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { environments } from "../environments";
-import { expectedError, parseCommandLine, runCli } from "../local/cli";
+import { expectedError, parseCommandLine, runCli } from "../local/cli/command-line";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { AUTH_MATRIX_MARKDOWN } from "../stacks/matrix/auth-matrix-files";
 import { NotesApp } from "../stacks/notes-app";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { environments } from "../environments";
-import { LocalGateway } from "../local/local-gateway";
-import { expectedError, parseCommandLine, runCli } from "../local/cli";
-import { outputValue, readStackOutputs } from "../local/stack-outputs";
-import { checkStackName, LOCAL_DATA_DIR, synthesizeLocalStack } from "../local/local-stack";
+import { LocalGateway } from "../local/gateway/local-gateway";
+import { expectedError, parseCommandLine, runCli } from "../local/cli/command-line";
+import { outputValue, readStackOutputs } from "../local/stack/stack-outputs";
+import { checkStackName, LOCAL_DATA_DIR, synthesizeLocalStack } from "../local/stack/local-stack";
 
 export interface SmokeTarget {
   /** Invoke URL with the stage, the stack's `api_url`. */

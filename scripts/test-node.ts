@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { expectedError, parseCommandLine, runCli } from "../local/cli";
+import { expectedError, parseCommandLine, runCli } from "../local/cli/command-line";
 import { PROJECT_ROOT } from "../stacks/paths";
 
 /** Node's own warning lines, `(node:1234) [DEP0044] DeprecationWarning: ...`: the suite must print none. */

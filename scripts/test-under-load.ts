@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { integerOption, parseCommandLine, runCli } from "../local/cli";
+import { integerOption, parseCommandLine, runCli } from "../local/cli/command-line";
 import { PROJECT_ROOT } from "../stacks/paths";
 
 /** A process that keeps one core busy until it is killed. */
@@ -8,8 +11,8 @@ function burner(): ChildProcess {
   return spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" });
 }
 
-/** Runs an npm script to its end; its exit code and the jest summary line. */
-function run(script: string): Promise<{ status: number | null; summary: string; seconds: number }> {
+/** Runs an npm script to its end; its exit code, the jest summary line and its whole output. */
+function run(script: string): Promise<{ status: number | null; summary: string; seconds: number; output: string }> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn("npm", ["run", "-s", script], { cwd: PROJECT_ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -19,7 +22,7 @@ function run(script: string): Promise<{ status: number | null; summary: string; 
     child.once("close", (status) => {
       const failures = [...output.matchAll(/^ {2}● (.*)$/gm)].map((match) => `    ${match[1]}`);
       const summary = (/^Tests: .*$/m.exec(output)?.[0] ?? "no jest summary") + (failures.length ? `\n${[...new Set(failures)].join("\n")}` : "");
-      resolve({ status, summary, seconds: (performance.now() - started) / 1000 });
+      resolve({ status, summary, seconds: (performance.now() - started) / 1000, output });
     });
   });
 }
@@ -42,7 +45,13 @@ runCli(async () => {
       for (const script of ["test", "test:slow"]) {
         const result = await run(script);
         process.stdout.write(`round ${round}/${runs}, npm run ${script} beside ${burners.length} busy processes: ${result.status === 0 ? "ok" : `FAILED (exit ${result.status})`} in ${result.seconds.toFixed(1)} s, ${result.summary}\n`);
-        if (result.status !== 0) return 1;
+        if (result.status !== 0) {
+          // The failures' messages and stacks: a summary line alone does not say why a test failed under load.
+          const log = path.join(os.tmpdir(), `test-loaded-round-${round}-${script.replace(":", "-")}.log`);
+          fs.writeFileSync(log, result.output);
+          process.stdout.write(`the whole output of the failed run: ${log}\n`);
+          return 1;
+        }
       }
     }
     return 0;

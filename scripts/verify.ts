@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalGateway } from "../local/local-gateway";
-import { LocalUsers } from "../local/local-users";
-import { expectedError, parseCommandLine, runCli } from "../local/cli";
-import { checkStackName, LOCAL_DATA_DIR, loadLocalStack, synthesizeLocalStack } from "../local/local-stack";
-import type { StackModel } from "../local/stack-model";
-import { outputValue, readStackOutputs } from "../local/stack-outputs";
+import { LocalGateway } from "../local/gateway/local-gateway";
+import { LocalUsers } from "../local/cognito/local-users";
+import { expectedError, parseCommandLine, runCli } from "../local/cli/command-line";
+import { checkStackName, LOCAL_DATA_DIR, loadLocalStack, synthesizeLocalStack } from "../local/stack/local-stack";
+import type { StackModel } from "../local/stack/stack-model";
+import { outputValue, readStackOutputs } from "../local/stack/stack-outputs";
 import type { AuthMatrix } from "../stacks/matrix/auth-matrix";
 import { AUTH_MATRIX_JSON } from "../stacks/matrix/auth-matrix-files";
 import { machineToken, signInThroughHostedUi } from "./verify/hosted-ui-sign-in";

@@ -120,24 +120,24 @@ describe("under the cdktf CLI", () => {
 
 describe("local commands: a bad command line is one line naming the flag", () => {
   const cases: Array<[string, string, string[], string]> = [
-    ["dev", "local/dev.ts", ["--port", "abc"], "--port must be a whole number from 0 to 65535, got 'abc'"],
-    ["dev", "local/dev.ts", ["--port", "70000"], "--port must be a whole number from 0 to 65535, got '70000'"],
-    ["dev", "local/dev.ts", ["--bogus"], "unknown option '--bogus': npm run dev -- --help lists them"],
-    ["dev", "local/dev.ts", ["extra"], "unexpected argument 'extra': npm run dev -- takes options only (npm run dev -- --help lists them)"],
-    ["dev", "local/dev.ts", ["--stack", "qa"], `--stack must name an environment (${Object.keys(environments).join(", ")}), got 'qa'`],
-    ["token", "local/token.ts", ["--expires-in", "-60"], "--expires-in must be a whole number from 1 to 86400, got '-60'"],
-    ["token", "local/token.ts", ["--user"], "--user needs a value: npm run -s token -- --help lists them"],
-    ["token", "local/token.ts", ["--user", "bob", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
-    ["token", "local/token.ts", ["--user", "bob", "--sdk", "--scope", "notes.read"], "--sdk mints what an SDK sign-in gets: it needs a user client and takes no --scope"],
-    ["token", "local/token.ts", ["--user", "bob", "--sdk"], "client 'web' offers no SDK sign-in (Cognito would refuse InitiateAuth): give its definition sdkSignIn, with the reason, in stacks/auth/clients.ts"],
-    ["user", "local/user.ts", ["add", "carol", "--password", "a long password", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
+    ["dev", "local/commands/dev.ts", ["--port", "abc"], "--port must be a whole number from 0 to 65535, got 'abc'"],
+    ["dev", "local/commands/dev.ts", ["--port", "70000"], "--port must be a whole number from 0 to 65535, got '70000'"],
+    ["dev", "local/commands/dev.ts", ["--bogus"], "unknown option '--bogus': npm run dev -- --help lists them"],
+    ["dev", "local/commands/dev.ts", ["extra"], "unexpected argument 'extra': npm run dev -- takes options only (npm run dev -- --help lists them)"],
+    ["dev", "local/commands/dev.ts", ["--stack", "qa"], `--stack must name an environment (${Object.keys(environments).join(", ")}), got 'qa'`],
+    ["token", "local/commands/token.ts", ["--expires-in", "-60"], "--expires-in must be a whole number from 1 to 86400, got '-60'"],
+    ["token", "local/commands/token.ts", ["--user"], "--user needs a value: npm run -s token -- --help lists them"],
+    ["token", "local/commands/token.ts", ["--user", "bob", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
+    ["token", "local/commands/token.ts", ["--user", "bob", "--sdk", "--scope", "notes.read"], "--sdk mints what an SDK sign-in gets: it needs a user client and takes no --scope"],
+    ["token", "local/commands/token.ts", ["--user", "bob", "--sdk"], "client 'web' offers no SDK sign-in (Cognito would refuse InitiateAuth): give its definition sdkSignIn, with the reason, in stacks/auth/clients.ts"],
+    ["user", "local/commands/user.ts", ["add", "carol", "--password", "a long password", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
     ["smoke", "scripts/smoke.ts", ["--fresh"], "unknown option '--fresh': npm run smoke -- --help lists them"],
     ["smoke", "scripts/smoke.ts", ["--local=1"], "--local is a switch and takes no value: npm run smoke -- --help lists them"],
-    ["user", "local/user.ts", ["frob"], "name what to do: add <username> | list | groups <username> | remove <username> (npm run user -- --help)"],
-    ["user", "local/user.ts", ["groups", "carol", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
-    ["user", "local/user.ts", ["add", "carol"], "add needs --password (at least 8 characters)"],
-    ["login", "local/login.ts", ["--local", "--port", "abc"], "--port must be a whole number from 1 to 65535, got 'abc'"],
-    ["web", "local/web.ts", ["--port", "70000", "--outputs", "package.json"], "--port must be a whole number from 1 to 65535, got '70000'"],
+    ["user", "local/commands/user.ts", ["frob"], "name what to do: add <username> | list | groups <username> | remove <username> (npm run user -- --help)"],
+    ["user", "local/commands/user.ts", ["groups", "carol", "--group", "admins"], "--group must name a group of stack 'dev' (editors, readers), got 'admins'"],
+    ["user", "local/commands/user.ts", ["add", "carol"], "add needs --password (at least 8 characters)"],
+    ["login", "local/commands/login.ts", ["--local", "--port", "abc"], "--port must be a whole number from 1 to 65535, got 'abc'"],
+    ["web", "local/commands/web.ts", ["--port", "70000", "--outputs", "package.json"], "--port must be a whole number from 1 to 65535, got '70000'"],
   ];
 
   test.each(cases)("%s %s %j", async (_, file, args, message) => {
@@ -148,13 +148,13 @@ describe("local commands: a bad command line is one line naming the flag", () =>
   });
 
   test.each([
-    ["local/dev.ts", ["--stack", "--port", "--fresh", "--no-watch", "--web-port"], "npm run dev -- --stack prod --port 3001 --fresh"],
-    ["local/token.ts", ["--stack", "--port", "--client", "--user", "--scope", "--group", "--sdk", "--no-trigger", "--id", "--expires-in"], "npm run -s token -- --user alice --scope notes.read"],
+    ["local/commands/dev.ts", ["--stack", "--port", "--fresh", "--no-watch", "--web-port"], "npm run dev -- --stack prod --port 3001 --fresh"],
+    ["local/commands/token.ts", ["--stack", "--port", "--client", "--user", "--scope", "--group", "--sdk", "--no-trigger", "--id", "--expires-in"], "npm run -s token -- --user alice --scope notes.read"],
     ["scripts/smoke.ts", ["--stack", "--local", "--outputs", "--origin"], "npm run smoke -- --local"],
     ["main.ts", ["--verbose"], "npm run synth -- --verbose"],
-    ["local/user.ts", ["--stack", "--password", "--email", "--group"], "npm run user -- list"],
-    ["local/login.ts", ["--stack", "--local", "--port", "--outputs", "--scope", "--tokens-file", "--no-open"], "TOKEN=$(npm run -s login -- --local)"],
-    ["local/web.ts", ["--stack", "--outputs", "--port"], "npm run web -- --stack dev"],
+    ["local/commands/user.ts", ["--stack", "--password", "--email", "--group"], "npm run user -- list"],
+    ["local/commands/login.ts", ["--stack", "--local", "--port", "--outputs", "--scope", "--tokens-file", "--no-open"], "TOKEN=$(npm run -s login -- --local)"],
+    ["local/commands/web.ts", ["--stack", "--outputs", "--port"], "npm run web -- --stack dev"],
   ])("%s --help lists every flag and an example", async (file, flags, example) => {
     const result = await runTs(PROJECT_ROOT, file, ["--help"]);
     expect(result.status).toBe(0);

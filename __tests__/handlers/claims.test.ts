@@ -1,7 +1,7 @@
 import { callerFrom, parseGroups, parseScopes } from "../../functions/shared/claims";
 import { idTokenHandler, scopedHandler } from "../../functions/shared/handler";
 import { json } from "../../functions/shared/http";
-import { apiEvent, tokenClaims } from "../../local/api-event";
+import { apiEvent, tokenClaims } from "../../local/gateway/api-event";
 
 describe("claims", () => {
   test.each([

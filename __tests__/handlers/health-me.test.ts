@@ -1,5 +1,5 @@
 import { notesRoutes } from "../../stacks/api/routes";
-import { apiEvent, tokenClaims } from "../../local/api-event";
+import { apiEvent, tokenClaims } from "../../local/gateway/api-event";
 import { loadRouteHandler } from "../helpers/handlers";
 import { synthNotesStack } from "../helpers/stacks";
 

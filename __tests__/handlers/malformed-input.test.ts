@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { randomUUID } from "node:crypto";
-import { apiEvent, tokenClaims } from "../../local/api-event";
-import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
+import { apiEvent, tokenClaims } from "../../local/gateway/api-event";
+import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/runtime/dynamodb";
 import { notesRoutes } from "../../stacks/api/routes";
 import type { ApiHandler } from "../../functions/shared/handler";
 import { BAD_BODIES as bodies, BAD_IDS as ids, BAD_QUERIES as queries } from "../helpers/bad-inputs";

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { randomUUID } from "node:crypto";
-import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
+import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/runtime/dynamodb";
 import { notesRoutes } from "../../stacks/api/routes";
 import type { ApiHandler } from "../../functions/shared/handler";
-import { apiEvent, tokenClaims, type ApiEventInput } from "../../local/api-event";
+import { apiEvent, tokenClaims, type ApiEventInput } from "../../local/gateway/api-event";
 import { loadRouteHandler } from "../helpers/handlers";
 import { synthNotesStack } from "../helpers/stacks";
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import type { ApiExchange } from "../../local/local-gateway";
+import type { ApiExchange } from "../../local/gateway/local-gateway";
 
 type Json = Record<string, any>;
 

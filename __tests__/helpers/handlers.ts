@@ -1,5 +1,5 @@
 import type { ApiHandler } from "../../functions/shared/handler";
-import { functionEnvironment } from "../../local/function-env";
+import { functionEnvironment } from "../../local/stack/function-env";
 import type { Route } from "../../stacks/api/routes";
 import type { SynthesizedStack } from "./stacks";
 

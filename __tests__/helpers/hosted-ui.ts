@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { pkceChallenge } from "../../local/hosted-ui";
+import { pkceChallenge } from "../../local/cognito/hosted-ui";
 
 export const CALLBACK = "http://localhost:5173/callback";
 

@@ -4,7 +4,7 @@ import { Testing } from "cdktf";
 import { environments } from "../../environments";
 import { NotesApiStack, type NotesApiStackProps } from "../../stacks/notes-api-stack";
 import type { EnvironmentConfig } from "../../stacks/config";
-import { resourcesOf, type TerraformJson } from "../../local/terraform-config";
+import { resourcesOf, type TerraformJson } from "../../local/stack/terraform-config";
 
 export interface SynthesizedStack {
   readonly stack: NotesApiStack;

@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { LocalGateway } from "../../local/local-gateway";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
-import { LocalUsers } from "../../local/local-users";
-import { LocalWebClient, localWebConfig } from "../../local/web-client";
+import { LocalGateway } from "../../local/gateway/local-gateway";
+import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
+import { LocalUsers } from "../../local/cognito/local-users";
+import { LocalWebClient, localWebConfig } from "../../local/web/web-client";
 import { PROJECT_ROOT } from "../../stacks/paths";
 import { submitSignIn } from "../helpers/hosted-ui";
 import { RunningProcess } from "../helpers/processes";
@@ -152,7 +152,7 @@ describe("npm run login -- --local, with the test as the browser", () => {
 
   test("prints the authorize URL, takes the code on the callback URL and prints an access token the API accepts", async () => {
     // GIVEN npm run login against the local gateway
-    const login = new RunningProcess(PROJECT_ROOT, "local/login.ts", ["--local", "--port", new URL(gateway.url).port, "--no-open", "--scope", "notes.read"]);
+    const login = new RunningProcess(PROJECT_ROOT, "local/commands/login.ts", ["--local", "--port", new URL(gateway.url).port, "--no-open", "--scope", "notes.read"]);
     try {
       const [, authorize] = await login.waitFor(/open this URL and sign in[^\n]*\n(\S+)\n/);
       // WHEN the "browser" signs in on the page it names and follows the redirect back
@@ -175,7 +175,7 @@ describe("npm run login -- --local, with the test as the browser", () => {
 describe("npm run login: the callback page", () => {
   test("shows what the hosted UI sent back as text, never as markup", async () => {
     // GIVEN npm run login waiting for its callback (no server needed for the page)
-    const login = new RunningProcess(PROJECT_ROOT, "local/login.ts", ["--local", "--port", "39999", "--no-open"]);
+    const login = new RunningProcess(PROJECT_ROOT, "local/commands/login.ts", ["--local", "--port", "39999", "--no-open"]);
     try {
       const [, authorize] = await login.waitFor(/open this URL and sign in[^\n]*\n(\S+)\n/);
       const params = new URL(authorize!).searchParams;
@@ -210,7 +210,7 @@ describe("npm run web: the browser client against a deployed stack", () => {
       }),
     );
     // WHEN npm run web serves it
-    const web = new RunningProcess(PROJECT_ROOT, "local/web.ts", ["--stack", "dev", "--outputs", outputsFile]);
+    const web = new RunningProcess(PROJECT_ROOT, "local/commands/web.ts", ["--stack", "dev", "--outputs", outputsFile]);
     try {
       const [, url] = await web.waitFor(/browser client for the deployed stack 'dev': (\S+) /);
       // THEN the page and its settings come from the outputs

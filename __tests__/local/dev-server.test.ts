@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { LocalIssuer } from "../../local/local-issuer";
-import { localClientId } from "../../local/local-gateway";
+import { LocalIssuer } from "../../local/cognito/local-issuer";
+import { localClientId } from "../../local/gateway/local-gateway";
 import { copyProject, removeFolder } from "../../scripts/project-copy";
 import { RunningProcess, runTs } from "../helpers/processes";
 
@@ -31,7 +31,7 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
   beforeAll(async () => {
     // The web client signs in through the SDK too, so npm run token -- --sdk has a client to mint for
     edit("stacks/auth/clients.ts", 'flows: ["code"],', 'flows: ["code"],\n      sdkSignIn: { flows: ["USER_SRP_AUTH"], reason: "the test signs in through the SDK" },');
-    dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--fresh", "--web-port", "0"]);
+    dev = new RunningProcess(copy, "local/commands/dev.ts", ["--port", "0", "--fresh", "--web-port", "0"]);
     const [, url, boundPort] = await dev.waitFor(/local API for stack 'dev': (http:\/\/127\.0\.0\.1:(\d+)\/dev)/);
     base = url!;
     port = boundPort!;
@@ -51,14 +51,14 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
   });
 
   test("a second instance of the stack is refused with the first one's address, and the first keeps serving", async () => {
-    const second = await runTs(copy, "local/dev.ts", ["--port", "0", "--fresh", "--no-watch", "--web-port", "0"]);
+    const second = await runTs(copy, "local/commands/dev.ts", ["--port", "0", "--fresh", "--no-watch", "--web-port", "0"]);
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`^stack 'dev' is already being served at http://127\\.0\\.0\\.1:${port} by process ${dev.child.pid}: stop it first`));
     expect((await fetch(`${base}/health`)).status).toBe(200);
   });
 
   test("npm run token runs the pool's trigger zip: an SDK-style reader token reads but cannot write; a scope outside the groups is refused unless --no-trigger", async () => {
-    const token = (...args: string[]) => runTs(copy, "local/token.ts", ["--port", port, "--user", "bob", "--group", "readers", ...args]);
+    const token = (...args: string[]) => runTs(copy, "local/commands/token.ts", ["--port", port, "--user", "bob", "--group", "readers", ...args]);
     const call = (method: string, bearer: string) =>
       fetch(`${base}/notes`, { method, headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" }, body: method === "POST" ? JSON.stringify({ title: "t", body: "" }) : undefined });
     const sdk = await token("--sdk");
@@ -79,7 +79,7 @@ describe("npm run dev: watch mode and the instance lock, over HTTP", () => {
   });
 
   test("npm run token signs for the running server of the stack, whatever its port, without --port", async () => {
-    const minted = await runTs(copy, "local/token.ts", ["--user", "bob", "--group", "readers"]);
+    const minted = await runTs(copy, "local/commands/token.ts", ["--user", "bob", "--group", "readers"]);
     expect(minted.stderr).toBe("");
     const claims = JSON.parse(Buffer.from(minted.stdout.trim().split(".")[1]!, "base64url").toString("utf8")) as { iss: string };
     expect(new URL(claims.iss).port).toBe(port);
@@ -132,7 +132,7 @@ describe("npm run dev: saves by rename, as editors and sed -i save", () => {
   };
 
   beforeAll(async () => {
-    dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--fresh", "--web-port", "0"]);
+    dev = new RunningProcess(copy, "local/commands/dev.ts", ["--port", "0", "--fresh", "--web-port", "0"]);
     [, base] = (await dev.waitFor(/local API for stack 'dev': (http:\/\/127\.0\.0\.1:\d+\/dev)/)) as unknown as [string, string];
     await dev.waitFor(/Ctrl-C stops/);
   });
@@ -179,7 +179,7 @@ describe("npm run dev: a first run that never strands anyone", () => {
     const heldPort = String((held.address() as net.AddressInfo).port);
     try {
       // WHEN npm run dev starts on it
-      const failed = await runTs(copy, "local/dev.ts", ["--port", "0", "--fresh", "--no-watch", "--web-port", heldPort]);
+      const failed = await runTs(copy, "local/commands/dev.ts", ["--port", "0", "--fresh", "--no-watch", "--web-port", heldPort]);
       // THEN it stops, and no user was made behind the user's back
       expect(failed.status).toBe(1);
       expect(fs.existsSync(path.join(copy, ".local", "users-dev.json"))).toBe(false);
@@ -187,7 +187,7 @@ describe("npm run dev: a first run that never strands anyone", () => {
       held.close();
     }
     // AND the next start makes the demo users and shows their passwords
-    const dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--no-watch", "--web-port", "0"]);
+    const dev = new RunningProcess(copy, "local/commands/dev.ts", ["--port", "0", "--no-watch", "--web-port", "0"]);
     try {
       await dev.waitFor(/Ctrl-C stops/);
       expect(dev.text).toMatch(/^demo user alice \(editors\), password \S+ \(shown once/m);
@@ -199,7 +199,7 @@ describe("npm run dev: a first run that never strands anyone", () => {
 
   test("--web-port moves the environment's loopback callback and origin with it: sign-in and CORS work there", async () => {
     const webPort = await freePort();
-    const dev = new RunningProcess(copy, "local/dev.ts", ["--port", "0", "--no-watch", "--web-port", String(webPort)]);
+    const dev = new RunningProcess(copy, "local/commands/dev.ts", ["--port", "0", "--no-watch", "--web-port", String(webPort)]);
     try {
       const [, url] = (await dev.waitFor(/local API for stack 'dev': (http:\/\/127\.0\.0\.1:\d+)\/dev/)) as unknown as [string, string];
       await dev.waitFor(/Ctrl-C stops/);

@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensureTablesFromTerraform, repairInterruptedTables } from "../../local/dynamodb";
-import type { TerraformJson } from "../../local/terraform-config";
+import { ensureTablesFromTerraform, repairInterruptedTables } from "../../local/runtime/dynamodb";
+import type { TerraformJson } from "../../local/stack/terraform-config";
 
 // dynalite ships no types.
 const dynalite = require("dynalite") as (options: { createTableMs?: number; path?: string }) => import("node:http").Server;

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { zipSync } from "fflate";
-import { FunctionRunner } from "../../local/function-runner";
-import { LOCAL_DATA_DIR } from "../../local/local-stack";
+import { FunctionRunner } from "../../local/runtime/function-runner";
+import { LOCAL_DATA_DIR } from "../../local/stack/local-stack";
 
 const folder = path.join(LOCAL_DATA_DIR, `runner-test-${process.pid}`);
 const code = `exports.handler = async (event) => {

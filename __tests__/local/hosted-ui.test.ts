@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { decodeJwt } from "jose";
-import { pkceChallenge } from "../../local/hosted-ui";
-import { LocalGateway } from "../../local/local-gateway";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
-import { LocalUsers } from "../../local/local-users";
+import { pkceChallenge } from "../../local/cognito/hosted-ui";
+import { LocalGateway } from "../../local/gateway/local-gateway";
+import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
+import { LocalUsers } from "../../local/cognito/local-users";
 import { CALLBACK, codeFlow, type CodeFlowOptions } from "../helpers/hosted-ui";
 
 const READ = "https://notes.example.com/notes.read";

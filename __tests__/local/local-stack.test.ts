@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { isSynthCurrent, loadLocalStack } from "../../local/local-stack";
+import { isSynthCurrent, loadLocalStack } from "../../local/stack/local-stack";
 
 describe("loadLocalStack (what npm run token reads)", () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "local-stack-"));

@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as v8 from "node:v8";
-import { LocalGateway, localClientId } from "../../local/local-gateway";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
+import { LocalGateway, localClientId } from "../../local/gateway/local-gateway";
+import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
 
 jest.setTimeout(120_000);
 

@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { decodeJwt } from "jose";
-import { LocalGateway } from "../../local/local-gateway";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
-import { LocalUsers } from "../../local/local-users";
-import { demoUserGroups, runPreTokenTriggerOnce, SDK_SIGN_IN_SCOPES } from "../../local/pre-token-trigger";
+import { LocalGateway } from "../../local/gateway/local-gateway";
+import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
+import { LocalUsers } from "../../local/cognito/local-users";
+import { demoUserGroups, runPreTokenTriggerOnce, SDK_SIGN_IN_SCOPES } from "../../local/cognito/pre-token-trigger";
 import { ContractChecker } from "../helpers/contract";
 import { codeFlow } from "../helpers/hosted-ui";
 

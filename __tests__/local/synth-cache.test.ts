@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { currentSynth, inputFingerprint, outputFingerprint, recordSynth } from "../../local/synth-cache";
+import { currentSynth, inputFingerprint, outputFingerprint, recordSynth } from "../../local/stack/synth-cache";
 
 /** A tiny project and an output folder, enough for the fingerprints. */
 function fixture() {

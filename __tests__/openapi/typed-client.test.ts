@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalGateway, localClientId } from "../../local/local-gateway";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/local-stack";
+import { LocalGateway, localClientId } from "../../local/gateway/local-gateway";
+import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
 import { PROJECT_ROOT } from "../../stacks/paths";
 import { runCommand } from "../helpers/processes";
 

@@ -1,17 +1,19 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { COMPLIANT, NOT_APPLICABLE, type PolicyRule, type ResourceView, type StackView } from "../../stacks/policy/rule";
 import { policyRules } from "../../stacks/policy/rules";
-import { APIG1 } from "../../stacks/policy/rules/apig1";
-import { APIG4 } from "../../stacks/policy/rules/apig4";
-import { APIG6 } from "../../stacks/policy/rules/apig6";
-import { APIG_DEPLOY } from "../../stacks/policy/rules/apig-deploy";
-import { APIG_SCOPES } from "../../stacks/policy/rules/apig-scopes";
-import { APIG_THROTTLE } from "../../stacks/policy/rules/apig-throttle";
-import { COG1 } from "../../stacks/policy/rules/cog1";
-import { COG2 } from "../../stacks/policy/rules/cog2";
-import { COG_EMAIL } from "../../stacks/policy/rules/cognito-email";
-import { IAM4 } from "../../stacks/policy/rules/iam4";
-import { IAM5 } from "../../stacks/policy/rules/iam5";
-import { L1 } from "../../stacks/policy/rules/l1";
+import { APIG1 } from "../../stacks/policy/rules/api-stage-access-logging";
+import { APIG4 } from "../../stacks/policy/rules/method-authorization";
+import { APIG6 } from "../../stacks/policy/rules/api-stage-execution-logging";
+import { APIG_DEPLOY } from "../../stacks/policy/rules/deployment-create-before-destroy";
+import { APIG_SCOPES } from "../../stacks/policy/rules/method-scopes";
+import { APIG_THROTTLE } from "../../stacks/policy/rules/api-stage-throttling";
+import { COG1 } from "../../stacks/policy/rules/user-pool-password-policy";
+import { COG2 } from "../../stacks/policy/rules/user-pool-mfa";
+import { COG_EMAIL } from "../../stacks/policy/rules/user-pool-email-sender";
+import { IAM4 } from "../../stacks/policy/rules/managed-policies";
+import { IAM5 } from "../../stacks/policy/rules/policy-wildcards";
+import { L1 } from "../../stacks/policy/rules/lambda-runtime";
 import { LAMBDA_LIMITS } from "../../stacks/policy/rules/lambda-limits";
 import { LAMBDA_PERMISSION } from "../../stacks/policy/rules/lambda-permission";
 import { LAMBDA_TRACING } from "../../stacks/policy/rules/lambda-tracing";
@@ -116,6 +118,20 @@ const cases: Array<[PolicyRule, ResourceView, StackView, ResourceView, StackView
 describe("policy rules", () => {
   test("every rule of the pack is tested here", () => {
     expect(cases.map(([rule]) => rule.id).sort()).toEqual(policyRules.map((rule) => rule.id).sort());
+  });
+
+  test("every file of rules/ holds one rule of the pack and is named by what it checks, not by its id", () => {
+    const folder = path.join(__dirname, "../../stacks/policy/rules");
+    const files = fs.readdirSync(folder).filter((file) => file !== "index.ts");
+    const rulesByFile = files.map((file) => {
+      const exported = Object.values(require(path.join(folder, file)) as Record<string, unknown>);
+      return { file, rules: exported.filter((value): value is PolicyRule => policyRules.includes(value as PolicyRule)) };
+    });
+    expect(rulesByFile.filter(({ rules }) => rules.length !== 1).map(({ file }) => file)).toEqual([]);
+    expect(rulesByFile.length).toBe(policyRules.length);
+    // `apig1.ts` tells a reader nothing: no file is named by an id with a number
+    expect(files.filter((file) => /\d/.test(file))).toEqual([]);
+    expect(files.filter((file) => !/^[a-z]+(-[a-z]+)+\.ts$/.test(file))).toEqual([]);
   });
 
   test("every rule has an id, a one-line cause, an explanation and the ids it matches", () => {

@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, randomUUID, type JsonWebKey } from "no
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { importJWK, jwtVerify, SignJWT } from "jose";
-import type { StackModel } from "./stack-model";
+import type { StackModel } from "../stack/stack-model";
 
 /** Cognito-like client ids: 26 lower-case letters and digits, the same on every run. */
 export function localClientId(stack: string, clientName: string): string {

@@ -1,11 +1,11 @@
 import * as path from "node:path";
-import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "./cli";
-import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
-import { runningServerUrl } from "./instance-lock";
-import { DEFAULT_PORT, LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
-import { LocalUsers } from "./local-users";
-import { runPreTokenTriggerOnce, SDK_SIGN_IN_SCOPES } from "./pre-token-trigger";
-import { checkGroupOption, fullScope } from "./stack-model";
+import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "../cli/command-line";
+import { localClientId, localIssuerUrl, LocalIssuer } from "../cognito/local-issuer";
+import { runningServerUrl } from "../stack/instance-lock";
+import { DEFAULT_PORT, LOCAL_DATA_DIR, loadLocalStack } from "../stack/local-stack";
+import { LocalUsers } from "../cognito/local-users";
+import { runPreTokenTriggerOnce, SDK_SIGN_IN_SCOPES } from "../cognito/pre-token-trigger";
+import { checkGroupOption, fullScope } from "../stack/stack-model";
 
 const spec = {
   command: "npm run -s token --",

@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import { resolveLiterals, resourcesOf, type TerraformJson } from "./terraform-config";
 import { functionEnvironment } from "./function-env";
-import { OPENAPI_FILE } from "../stacks/paths";
-import { UsageError } from "./cli";
+import { OPENAPI_FILE } from "../../stacks/paths";
+import { UsageError } from "../cli/command-line";
 
 /** One method of the REST API as the synthesized Terraform declares it. */
 export interface LocalMethod {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dataStackName } from "../stacks/stack-names";
+import { dataStackName } from "../../stacks/stack-names";
 
 /** The parts of a synthesized `cdk.tf.json` the local tools read. */
 export interface TerraformJson {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dataStackName } from "../stacks/stack-names";
-import { expectedError } from "./cli";
+import { dataStackName } from "../../stacks/stack-names";
+import { expectedError } from "../cli/command-line";
 
 /** An environment's outputs (its data stack's and its API stack's) from `npm run deploy -- <env> --outputs-file`. */
 export function readStackOutputs(file: string, stack: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { JwtVerifier } from "aws-jwt-verify";
-import type { LocalIssuer } from "./local-issuer";
+import type { LocalIssuer } from "../cognito/local-issuer";
 
 export type AuthorizerDecision =
   | { readonly allow: true; readonly claims: Record<string, string>; readonly reason: string }

@@ -1,9 +1,9 @@
-import { SDK_SCOPE, type PreTokenGenerationV2Event } from "../functions/triggers/pre-token-generation";
-import { readScopeGrantEnvironment } from "../functions/triggers/scope-grants";
-import type { LocalFunction, StackModel } from "./stack-model";
+import { SDK_SCOPE, type PreTokenGenerationV2Event } from "../../functions/triggers/pre-token-generation";
+import { readScopeGrantEnvironment } from "../../functions/triggers/scope-grants";
+import type { LocalFunction, StackModel } from "../stack/stack-model";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FunctionRunner, type InvokeOutcome } from "./function-runner";
+import { FunctionRunner, type InvokeOutcome } from "../runtime/function-runner";
 import { localSub } from "./local-issuer";
 
 /** The sign-ins the local tools emulate, named as Cognito names them in `triggerSource`. */

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { isStandardScope } from "../stacks/auth/clients";
-import type { LocalClientCredentials } from "./local-gateway";
+import { isStandardScope } from "../../stacks/auth/clients";
 import type { LocalIssuer } from "./local-issuer";
 import type { LocalUser, LocalUsers } from "./local-users";
 import type { PreTokenInput, PreTokenOutcome } from "./pre-token-trigger";
+import type { LocalClient } from "../stack/stack-model";
 
 /**
  * Runs the pool's pre-token-generation trigger for a user sign-in; undefined when the pool has none
@@ -92,6 +92,12 @@ function page(status: number, title: string, content: string, note: string): Hos
 /** base64url(SHA-256(verifier)): PKCE's S256 (RFC 7636 §4.6). */
 export function pkceChallenge(verifier: string): string {
   return createHash("sha256").update(verifier).digest("base64url");
+}
+
+/** An app client as the local Cognito knows it: its id and, for a confidential client, its secret. */
+export interface LocalClientCredentials extends LocalClient {
+  readonly clientId: string;
+  readonly clientSecret?: string;
 }
 
 /**

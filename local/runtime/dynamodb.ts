@@ -1,7 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type AttributeDefinition, type KeySchemaElement } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { resourcesOf, type TerraformJson } from "./terraform-config";
+import { resourcesOf, type TerraformJson } from "../stack/terraform-config";
 
 // dynalite ships no types.
 const dynalite = require("dynalite") as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => import("node:http").Server;

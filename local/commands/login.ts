@@ -3,13 +3,13 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "./cli";
-import { escapeHtml, pkceChallenge } from "./hosted-ui";
-import { refuseForeignHost } from "./loopback-host";
-import { localClientId, localIssuerUrl } from "./local-issuer";
-import { loadLocalStack } from "./local-stack";
-import { browserClient, fullScope } from "./stack-model";
-import { outputValue, readStackOutputs } from "./stack-outputs";
+import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "../cli/command-line";
+import { escapeHtml, pkceChallenge } from "../cognito/hosted-ui";
+import { refuseForeignHost } from "../gateway/loopback-host";
+import { localClientId, localIssuerUrl } from "../cognito/local-issuer";
+import { loadLocalStack } from "../stack/local-stack";
+import { browserClient, fullScope } from "../stack/stack-model";
+import { outputValue, readStackOutputs } from "../stack/stack-outputs";
 
 const spec = {
   command: "npm run -s login --",

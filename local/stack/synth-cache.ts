@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { PolicyFinding } from "../stacks/policy/finding";
-import { PROJECT_ROOT } from "../stacks/paths";
+import type { PolicyFinding } from "../../stacks/policy/finding";
+import { PROJECT_ROOT } from "../../stacks/paths";
 import { listFiles } from "./files";
 
 /** Everything a synth reads from the project: a change to any file under these changes its output. */

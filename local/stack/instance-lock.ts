@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { expectedError } from "./cli";
+import { expectedError } from "../cli/command-line";
 
 export interface InstanceLock {
   /** Adds what others should know (the URL it serves) to the lock file. */

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { GuardError } from "../stacks/guard/guard-error";
+import { GuardError } from "../../stacks/guard/guard-error";
 
 /** A command line the user can fix: printed as one line, never with a stack trace. */
 export class UsageError extends Error {

@@ -1,7 +1,7 @@
-import { parseCommandLine, runCli, UsageError } from "./cli";
-import { checkStackName, LOCAL_DATA_DIR, loadLocalStack } from "./local-stack";
-import { LocalUsers } from "./local-users";
-import { checkGroupOption } from "./stack-model";
+import { parseCommandLine, runCli, UsageError } from "../cli/command-line";
+import { checkStackName, LOCAL_DATA_DIR, loadLocalStack } from "../stack/local-stack";
+import { LocalUsers } from "../cognito/local-users";
+import { checkGroupOption } from "../stack/stack-model";
 
 const spec = {
   command: "npm run user --",

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { environments } from "../environments";
-import { PROJECT_ROOT } from "../stacks/paths";
-import { UsageError } from "./cli";
+import { environments } from "../../environments";
+import { PROJECT_ROOT } from "../../stacks/paths";
+import { UsageError } from "../cli/command-line";
 import { readStackModel, type StackModel } from "./stack-model";
 import { SYNTH_INPUTS } from "./synth-cache";
 import { readEnvironmentConfig, type TerraformJson } from "./terraform-config";

@@ -1,4 +1,4 @@
-import type { ResourceView, StackView } from "../rule";
+import type { ResourceView, StackView } from "./rule";
 
 /** The method settings for all methods of a stage: they name it by reference or by the same literal name and API. */
 export function stageMethodSettings(stage: ResourceView, stack: StackView): ResourceView | undefined {

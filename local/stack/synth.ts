@@ -1,5 +1,5 @@
-import { bootstrap, environments } from "../environments";
-import { NotesApp, type NotesAppOptions } from "../stacks/notes-app";
+import { bootstrap, environments } from "../../environments";
+import { NotesApp, type NotesAppOptions } from "../../stacks/notes-app";
 
 /** The app as `main.ts` builds it: every environment, then the bootstrap stack; checked, then written. */
 export function synthesizeProject(options: NotesAppOptions = {}): NotesApp {

@@ -6,21 +6,21 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { apiEvent } from "./api-event";
 import { LocalCognitoAuthorizer, type AuthorizerDecision } from "./cognito-authorizer";
-import { expectedError } from "./cli";
-import { ensureTablesFromTerraform, localSdkEnvironment, repairInterruptedTables, startLocalDynamo, type LocalDynamo } from "./dynamodb";
-import { LocalHostedUi, type PreTokenHook } from "./hosted-ui";
-import { demoUserGroups, runPreTokenTrigger, scopeTrigger } from "./pre-token-trigger";
+import { expectedError } from "../cli/command-line";
+import { ensureTablesFromTerraform, localSdkEnvironment, repairInterruptedTables, startLocalDynamo, type LocalDynamo } from "../runtime/dynamodb";
+import { LocalHostedUi, type LocalClientCredentials, type PreTokenHook } from "../cognito/hosted-ui";
+import { demoUserGroups, runPreTokenTrigger, scopeTrigger } from "../cognito/pre-token-trigger";
 import { openApiFor } from "./openapi";
-import { acquireLock, type InstanceLock } from "./instance-lock";
-import { LocalUsers } from "./local-users";
-import { FunctionRunner, type RunnerLimits } from "./function-runner";
-import { DEFAULT_PORT } from "./local-stack";
+import { acquireLock, type InstanceLock } from "../stack/instance-lock";
+import { LocalUsers } from "../cognito/local-users";
+import { FunctionRunner, type RunnerLimits } from "../runtime/function-runner";
+import { DEFAULT_PORT } from "../stack/local-stack";
 import { refuseForeignHost } from "./loopback-host";
-import { localClientId, localIssuerUrl, LocalIssuer } from "./local-issuer";
+import { localClientId, localIssuerUrl, LocalIssuer } from "../cognito/local-issuer";
 
-export { localClientId, localIssuerUrl } from "./local-issuer";
-import type { LocalClient, LocalMethod, StackModel } from "./stack-model";
-import type { TerraformJson } from "./terraform-config";
+export { localClientId, localIssuerUrl } from "../cognito/local-issuer";
+import type { LocalMethod, StackModel } from "../stack/stack-model";
+import type { TerraformJson } from "../stack/terraform-config";
 
 export interface LocalGatewayOptions {
   readonly model: StackModel;
@@ -47,11 +47,6 @@ export interface ApiExchange {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
-}
-
-export interface LocalClientCredentials extends LocalClient {
-  readonly clientId: string;
-  readonly clientSecret?: string;
 }
 
 interface Route {

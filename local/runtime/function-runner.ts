@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { unzipSync } from "fflate";
-import type { LocalFunction } from "./stack-model";
+import type { LocalFunction } from "../stack/stack-model";
 
 export type InvokeOutcome =
   | { readonly ok: true; readonly result: unknown }

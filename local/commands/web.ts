@@ -1,10 +1,10 @@
 import * as path from "node:path";
-import { integerOption, parseCommandLine, runCli } from "./cli";
-import { checkStackName, DEFAULT_OUTDIR } from "./local-stack";
-import { openApiFor } from "./openapi";
-import { OPENAPI_FILE } from "../stacks/paths";
-import { outputValue, readStackOutputs } from "./stack-outputs";
-import { LocalWebClient } from "./web-client";
+import { integerOption, parseCommandLine, runCli } from "../cli/command-line";
+import { checkStackName, DEFAULT_OUTDIR } from "../stack/local-stack";
+import { openApiFor } from "../gateway/openapi";
+import { OPENAPI_FILE } from "../../stacks/paths";
+import { outputValue, readStackOutputs } from "../stack/stack-outputs";
+import { LocalWebClient } from "../web/web-client";
 
 const spec = {
   command: "npm run web --",

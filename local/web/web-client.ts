@@ -3,11 +3,11 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
-import { PROJECT_ROOT } from "../stacks/paths";
-import { expectedError } from "./cli";
-import { refuseForeignHost } from "./loopback-host";
-import type { LocalClientCredentials } from "./local-gateway";
-import { browserClient } from "./stack-model";
+import { PROJECT_ROOT } from "../../stacks/paths";
+import { expectedError } from "../cli/command-line";
+import { refuseForeignHost } from "../gateway/loopback-host";
+import type { LocalClientCredentials } from "../cognito/hosted-ui";
+import { browserClient } from "../stack/stack-model";
 
 const WEB_DIR = path.join(PROJECT_ROOT, "web");
 const SWAGGER_UI_DIR = path.dirname(require.resolve("swagger-ui-dist/package.json"));

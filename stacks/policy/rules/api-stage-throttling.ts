@@ -1,5 +1,5 @@
 import { COMPLIANT, NOT_APPLICABLE, nonCompliant, type PolicyRule } from "../rule";
-import { stageMethodSettings } from "./stage-method-settings";
+import { stageMethodSettings } from "../stage-method-settings";
 
 export const APIG_THROTTLE: PolicyRule = {
   id: "APIG-THROTTLE",

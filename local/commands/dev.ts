@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import { watch } from "chokidar";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../stacks/paths";
-import { integerOption, parseCommandLine, runCli } from "./cli";
-import { DEFAULT_RUNNER_LIMITS } from "./function-runner";
-import { LocalGateway } from "./local-gateway";
-import { LocalWebClient, localWebConfig } from "./web-client";
-import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack, type LocalStack } from "./local-stack";
-import { SYNTH_INPUTS } from "./synth-cache";
-import { loopbackWebOrigin, withLoopbackOrigin, type StackModel } from "./stack-model";
+import { PROJECT_ROOT } from "../../stacks/paths";
+import { integerOption, parseCommandLine, runCli } from "../cli/command-line";
+import { DEFAULT_RUNNER_LIMITS } from "../runtime/function-runner";
+import { LocalGateway } from "../gateway/local-gateway";
+import { LocalWebClient, localWebConfig } from "../web/web-client";
+import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack, type LocalStack } from "../stack/local-stack";
+import { SYNTH_INPUTS } from "../stack/synth-cache";
+import { loopbackWebOrigin, withLoopbackOrigin, type StackModel } from "../stack/stack-model";
 
 const spec = {
   command: "npm run dev --",
