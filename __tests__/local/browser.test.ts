@@ -98,7 +98,10 @@ describeWithBrowser("the browser client in headless Chromium, against the local 
     await codeFlow.locator("button", { hasText: "Logout" }).waitFor();
     await page.locator(".dialog-ux .close-modal").click();
     // AND tries GET /notes
-    const operation = page.locator("#operations-default-notesList");
+    // (Swagger UI ids an operation by its first tag and operationId)
+    const document = (await (await fetch(`${web.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId?: string; tags?: string[] }>> };
+    const listing = Object.values(document.paths).flatMap((item) => Object.values(item)).find((operation) => operation.operationId === "notesList")!;
+    const operation = page.locator(`#operations-${listing.tags![0]}-notesList`);
     await operation.locator(".opblock-summary").click();
     await operation.getByRole("button", { name: "Try it out" }).click();
     await operation.getByRole("button", { name: "Execute" }).click();

@@ -16,6 +16,7 @@ import { LocalUsers } from "../cognito/local-users";
 import { FunctionRunner, type RunnerLimits } from "../runtime/function-runner";
 import { DEFAULT_PORT } from "../stack/local-stack";
 import { refuseForeignHost } from "./loopback-host";
+import { applyServerTimeouts } from "./server-timeouts";
 import { localClientId, localIssuerUrl, LocalIssuer } from "../cognito/local-issuer";
 
 export { localClientId, localIssuerUrl } from "../cognito/local-issuer";
@@ -182,10 +183,7 @@ export class LocalGateway {
           response.end(JSON.stringify({ message: "local gateway error" }));
         });
       });
-      // Idle keep-alive sockets close after 5 s: clients that read the Keep-Alive hint (undici's fetch, browsers) drop them first.
-      this.server.keepAliveTimeout = 5_000;
-      // A client gets 20 s to send its headers, then 408: a stalled connection does not hold a socket for Node's default minute.
-      this.server.headersTimeout = 20_000;
+      applyServerTimeouts(this.server);
       await new Promise<void>((resolve, reject) => {
         this.server!.once("error", (error: NodeJS.ErrnoException) =>
           reject(error.code === "EADDRINUSE" ? expectedError(`port ${this.options.port ?? DEFAULT_PORT} is in use: stop what holds it, or pick another with --port (0 picks a free one)`) : error),

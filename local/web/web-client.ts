@@ -6,6 +6,7 @@ import { buildSync } from "esbuild";
 import { PROJECT_ROOT } from "../../stacks/paths";
 import { expectedError } from "../cli/command-line";
 import { refuseForeignHost } from "../gateway/loopback-host";
+import { applyServerTimeouts } from "../gateway/server-timeouts";
 import type { LocalClientCredentials } from "../cognito/hosted-ui";
 import { browserClient } from "../stack/stack-model";
 
@@ -119,6 +120,7 @@ export class LocalWebClient {
       if (asset !== undefined && Object.hasOwn(SWAGGER_UI_FILES, asset)) return send(200, SWAGGER_UI_FILES[asset]!, fs.readFileSync(path.join(SWAGGER_UI_DIR, asset), "utf8"));
       return send(404, "text/plain", "not found");
     });
+    applyServerTimeouts(this.server);
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", (error: NodeJS.ErrnoException) =>
         reject(error.code === "EADDRINUSE" ? expectedError(`port ${port} is in use: the web client's callback URL needs it (--web-port 0 turns the web client off)`) : error),
