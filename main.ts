@@ -1,3 +1,4 @@
+import "./local/cli/report-load-errors";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";

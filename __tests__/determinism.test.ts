@@ -3,7 +3,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { environments } from "../environments";
 import { notesRoutes } from "../stacks/api/routes";
+import { dataStackName } from "../stacks/stack-names";
 import { copyProject, differingFiles, listFiles, removeFolder, synthIn } from "../scripts/project-copy";
+
+/** Every stack synth writes: the bootstrap, and each environment's two. */
+const STACKS = ["bootstrap", ...Object.keys(environments).flatMap((name) => [name, dataStackName(name)])].sort();
 
 describe("synth output", () => {
   const first = copyProject("notes-synth-a-");
@@ -19,7 +23,7 @@ describe("synth output", () => {
   test("is byte-identical from two checkouts in different folders and time zones", () => {
     // THEN every file is the same, zips included
     const files = listFiles(path.join(first, "cdktf.out"));
-    expect(files.filter((file) => file.endsWith("cdk.tf.json"))).toEqual(["stacks/bootstrap/cdk.tf.json", "stacks/dev-data/cdk.tf.json", "stacks/dev/cdk.tf.json", "stacks/prod-data/cdk.tf.json", "stacks/prod/cdk.tf.json"]);
+    expect(files.filter((file) => file.endsWith("cdk.tf.json")).sort()).toEqual(STACKS.map((stack) => `stacks/${stack}/cdk.tf.json`).sort());
     // One zip per route and one pre-token-generation trigger in every environment: derived from the route table, so a new route needs no edit here.
     expect(files.filter((file) => file.endsWith(".zip"))).toHaveLength((notesRoutes.length + 1) * Object.keys(environments).length);
     expect(differingFiles(path.join(first, "cdktf.out"), path.join(second, "out-elsewhere"))).toEqual([]);
@@ -40,7 +44,7 @@ describe("synth output", () => {
   });
 
   test("holds no absolute path of the machine it ran on", () => {
-    for (const stack of ["bootstrap", "dev", "dev-data", "prod", "prod-data"]) {
+    for (const stack of STACKS) {
       const text = fs.readFileSync(path.join(first, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8");
       expect(text).not.toContain(first);
       expect(text).not.toContain("/tmp/");

@@ -1,11 +1,9 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as os from "node:os";
 import { bootstrap, environments } from "../environments";
-import { synthesizeProject } from "../local/stack/synth";
+import { shownSynthOutput, synthOutput, withoutTiming } from "../scripts/docs/synth-output";
 import { addScopeAndRoute } from "../scripts/recipes";
-import { formatSummary, summarizeOutput } from "../local/stack/synth-summary";
 import { notesRoutes } from "../stacks/api/routes";
 import { notesClients, notesScopes } from "../stacks/auth/clients";
 import { notesScopeGrants } from "../stacks/auth/groups";
@@ -70,16 +68,8 @@ describe("the documentation", () => {
 
 describe("output the docs show is what the tools print", () => {
   const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
-  const timing = (text: string) => text.replace(/ in \d+(\.\d+)? s:/g, " in <time> s:");
-
-  test("the quickstart's npm run synth summary", () => {
-    // What main.ts prints: the policy report while it synthesizes, then the summary of the folder.
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "docs-synth-")), "cdktf.out");
-    const lines: string[] = [];
-    synthesizeProject({ outdir, log: (line) => lines.push(line) });
-    lines.push(...formatSummary(outdir, summarizeOutput(outdir), 1, "wrote", path.dirname(outdir)));
-    const shown = /<!-- output: npm run synth -->\n```\n([\s\S]*?)\n```/.exec(readme)?.[1];
-    expect(timing(shown ?? "(no output block)")).toBe(timing(lines.join("\n")));
+  test("the quickstart's npm run synth output (refresh with npm run docs:update)", () => {
+    expect(withoutTiming(shownSynthOutput(readme) ?? "(no output block)")).toBe(withoutTiming(synthOutput()));
   });
 
   test("the route recipe shows the code the growth test applies", () => {
@@ -95,7 +85,8 @@ describe("output the docs show is what the tools print", () => {
     ["README.md", () => messages(checkAuthConfig({ ...base, clients: [...base.clients, { name: "billing", flows: ["client_credentials"], scopes: ["notes.read"], generateSecret: false }] }))],
     ["README.md", () => messages(checkAuthConfig({ ...base, config: { ...dev, api: { ...dev.api, corsAllowedOrigins: [...dev.api.corsAllowedOrigins, "https://admin.notes.example.com/"] } } }))],
     ["README.md", () => messages(checkEnvironmentSet([dev, environments.prod, { ...dev, name: "staging" }]))],
-    ["README.md", () => messages(checkBootstrapConfig("bootstrap", { ...bootstrap, deployEnvironments: [...bootstrap.deployEnvironments, "staging"] }, Object.values(environments)))],
+    // The recipe's premise: dev and prod exist, staging is being added
+    ["README.md", () => messages(checkBootstrapConfig("bootstrap", { ...bootstrap, deployEnvironments: ["dev", "prod", "staging"] }, [dev, environments.prod]))],
     ["docs/scopes-and-groups.md", () => messages(checkAuthConfig({ ...base, scopeGrants: { groups: [{ name: "readers", description: "Read notes", scopes: ["notes.read"] }] } }))],
   ])("a guard message %s quotes is the guard's own", (file, produce) => {
     const text = fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");

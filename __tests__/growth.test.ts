@@ -2,24 +2,29 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { copyProject, removeFolder, REPOSITORY_EXTRAS } from "../scripts/project-copy";
-import { addScopeAndRoute, applyRecipe } from "../scripts/recipes";
+import { addEnvironment, addScopeAndRoute, applyRecipe, moveDevOrigin } from "../scripts/recipes";
 import { runTs } from "./helpers/processes";
 
 jest.setTimeout(180_000);
 
 /**
- * The README's recipe "add a scope and a route", applied to a copy of the project: the type check
- * and the suite's fast tests must still pass there without a single test edit.
+ * The README's recipes "add a scope and a route" and "add an environment", and the dev web app
+ * moved to another local origin, applied to a copy of the project: the type check and the suite's
+ * fast tests must still pass there without a single test edit.
  */
-describe("the API can grow", () => {
+describe("the project can grow", () => {
   const copy = copyProject("notes-growth-", REPOSITORY_EXTRAS);
   afterAll(() => removeFolder(copy));
 
   beforeAll(async () => {
     // GIVEN a new scope the web client may ask for and a route that requires it, with its handler
     applyRecipe(copy, addScopeAndRoute);
-    // AND the README's matrix refreshed, as the recipe says
-    expect((await runTs(copy, "scripts/readme-matrix.ts")).status).toBe(0);
+    // AND a staging environment, deployed by the bootstrap and planned by the workflow
+    applyRecipe(copy, addEnvironment);
+    // AND the dev web app on localhost:5174 instead of 5173
+    applyRecipe(copy, moveDevOrigin);
+    // AND the docs' generated parts refreshed, as the recipes say
+    expect((await runTs(copy, "scripts/update-docs.ts")).status).toBe(0);
     // AND the edits staged, as a commit would hold them (the README test reads the tracked files)
     for (const args of [["init", "-q"], ["add", "-A"]]) expect(spawnSync("git", args, { cwd: copy }).status).toBe(0);
   });
@@ -33,6 +38,10 @@ describe("the API can grow", () => {
     expect(Object.values(dev.resource.aws_lambda_function!).map((fn) => fn.function_name)).toContain("notes-dev-notes-share");
     const matrix = fs.readFileSync(path.join(outdir, "stacks", "dev", "auth-matrix.md"), "utf8");
     expect(matrix).toContain("| POST | `/notes/{id}/share` | `https://notes.example.com/notes.share` |");
+    // AND staging is two stacks of its own, and dev answers CORS for the moved origin only
+    for (const stack of ["staging", "staging-data"]) expect(fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
+    const devText = JSON.stringify(dev);
+    expect([devText.includes("http://localhost:5174"), devText.includes("http://localhost:5173")]).toEqual([true, false]);
   });
 
   test("the type check and npm test's suite pass without any test edit", () => {

@@ -1,13 +1,13 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { devMatrixMarkdown, MATRIX_DOC, README, readmeMatrix } from "../scripts/readme-matrix";
+import { devMatrixMarkdown, MATRIX_DOC, README, readmeMatrix } from "../scripts/docs/dev-matrix";
 import { PROJECT_ROOT } from "../stacks/paths";
 
 const readme = fs.readFileSync(README, "utf8");
 
 describe("README", () => {
-  test("the docs show the dev stack's current auth matrix (refresh with npm run docs:matrix)", () => {
+  test("the docs show the dev stack's current auth matrix (refresh with npm run docs:update)", () => {
     expect(readmeMatrix(fs.readFileSync(MATRIX_DOC, "utf8"))).toBe(devMatrixMarkdown());
   });
 

@@ -1,3 +1,4 @@
+import "../local/cli/report-load-errors";
 import { execFile, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
@@ -7,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { environments } from "../environments";
+import { integerOption, parseCommandLine, runCli } from "../local/cli/command-line";
 import { apiEvent, tokenClaims } from "../local/gateway/api-event";
 import { createTablesFromTerraform, localSdkEnvironment, startLocalDynamo } from "../local/runtime/dynamodb";
 import { extractZip } from "../local/runtime/function-runner";
@@ -38,17 +40,22 @@ const BUDGETS = {
 /** Generated groups of five routes per scale row: 7, 57, 207 and 507 routes with the table's own 7. */
 const SCALE_GROUPS = [0, 10, 40, 100] as const;
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const RUNS = option("runs", 5);
-const COLD_START_RUNS = option("cold-start-runs", 7);
-const SKIP_TS_NODE = args.includes("--skip-ts-node");
-const SKIP_SCALE = args.includes("--skip-scale");
-/** Cold synths per scale row: one varies by about ±10% on a shared 2-core machine, so the budget reads the median. */
-const SCALE_COLD_RUNS = option("scale-cold-runs", 3);
+const spec = {
+  command: "npm run bench --",
+  summary:
+    "Measures synth time (and at 7 to 507 routes), bundle sizes, cold starts, determinism and npm test's wall time, writes them to bench-results/latest.json, and exits 1 when a budget is broken. Takes about 4 minutes on 2 cores.",
+  options: {
+    runs: { type: "string", value: "number", description: "measured runs of each synth, after one warm-up", default: "5" },
+    "cold-start-runs": { type: "string", value: "number", description: "fresh processes per function for its cold start", default: "7" },
+    "scale-cold-runs": { type: "string", value: "number", description: "cold synths per scale row (the budget reads their median)", default: "3" },
+    "skip-ts-node": { type: "boolean", description: "leave out the ts-node comparison", default: false },
+    "skip-scale": { type: "boolean", description: "leave out the 7 to 507 route rows (and their budgets)", default: false },
+  },
+  examples: ["npm run bench", "npm run bench -- --skip-scale --runs 3"],
+} as const;
+
+/** What the command line asked for: set first thing in main. */
+const settings = { runs: 5, coldStartRuns: 7, scaleColdRuns: 3, skipTsNode: false, skipScale: false };
 const RESULTS = path.join(PROJECT_ROOT, "bench-results", "latest.json");
 
 interface Stats {
@@ -76,8 +83,8 @@ function timed(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = 
   return elapsed;
 }
 
-/** One warm-up, then `RUNS` measured runs. */
-function measure(label: string, run: () => number, runs = RUNS): Stats {
+/** One warm-up, then `runs` measured runs. */
+function measure(label: string, run: () => number, runs = settings.runs): Stats {
   process.stderr.write(`bench: ${label} (1 warm-up + ${runs} runs)\n`);
   run();
   return stats(Array.from({ length: runs }, run));
@@ -88,7 +95,7 @@ function synthStats() {
   const env = { CDKTF_OUTDIR: outdir, STATE_BUCKET: "" };
   // --force: a full synth every run (the build cache stays warm); the no-change case is in the scale table.
   const npm = measure("npm run synth -- --force", () => timed("npm", ["run", "-s", "synth", "--", "--force"], env));
-  const tsNode = SKIP_TS_NODE
+  const tsNode = settings.skipTsNode
     ? undefined
     : measure("synth with ts-node type checking", () => timed(process.execPath, ["-r", "ts-node/register", "main.ts"], { ...env, CHECKPOINT_DISABLE: "1" }));
   removeFolder(outdir);
@@ -112,7 +119,7 @@ async function sdkFloor(env: NodeJS.ProcessEnv, tableName: string): Promise<Stat
     ".then(()=>process.stdout.write(String(performance.now()-t),()=>process.exit(0)))",
   ].join("");
   const samples: number[] = [];
-  for (let run = 0; run < COLD_START_RUNS; run += 1) {
+  for (let run = 0; run < settings.coldStartRuns; run += 1) {
     samples.push(Number(await runChild(["-e", script], { PATH: process.env.PATH, ...env })));
   }
   return stats(samples);
@@ -161,7 +168,7 @@ function representativeEvent(route: Route, noteId: string): APIGatewayProxyEvent
 const BENCH_OWNER = "0b5e7f6a-3c1d-4e2f-9a8b-7c6d5e4f3a21";
 
 async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor: Stats }> {
-  process.stderr.write(`bench: bundles and cold starts (${COLD_START_RUNS} fresh processes per function)\n`);
+  process.stderr.write(`bench: bundles and cold starts (${settings.coldStartRuns} fresh processes per function)\n`);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-functions-"));
   const { model, terraform } = synthesizeLocalStack("dev", outdir);
   const dynamo = await startLocalDynamo();
@@ -193,7 +200,7 @@ async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor:
       const totals: number[] = [];
       const loads: number[] = [];
       let status = 0;
-      for (let run = 0; run < COLD_START_RUNS; run += 1) {
+      for (let run = 0; run < settings.coldStartRuns; run += 1) {
         const eventFile = path.join(folder, "event.json");
         fs.writeFileSync(eventFile, JSON.stringify(representativeEvent(route, await seedNote())));
         // Asynchronous: the DynamoDB server runs in this process and must keep answering.
@@ -226,8 +233,16 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
+  const { values } = parseCommandLine(spec);
+  Object.assign(settings, {
+    runs: integerOption("runs", values.runs, 1, 100),
+    coldStartRuns: integerOption("cold-start-runs", values["cold-start-runs"], 1, 100),
+    scaleColdRuns: integerOption("scale-cold-runs", values["scale-cold-runs"], 1, 100),
+    skipTsNode: values["skip-ts-node"],
+    skipScale: values["skip-scale"],
+  });
   const synth = synthStats();
-  const scale: ScaleRow[] = SKIP_SCALE ? [] : SCALE_GROUPS.map((groups) => scaleRow(groups, groups === 40, SCALE_COLD_RUNS, (line) => process.stderr.write(`${line}\n`)));
+  const scale: ScaleRow[] = settings.skipScale ? [] : SCALE_GROUPS.map((groups) => scaleRow(groups, groups === 40, settings.scaleColdRuns, (line) => process.stderr.write(`${line}\n`)));
   const { functions, floor } = await functionFigures();
   const deterministic = determinism();
   const testMs = testWallTime();
@@ -282,8 +297,8 @@ async function main(): Promise<void> {
     "",
     table([
       ["Synth of all stacks (ms)", "median (min-max)", "runs"],
-      ["npm run synth -- --force (tsx, no type check)", fmt(synth.npm), String(RUNS)],
-      ["ts-node with type checking (comparison)", fmt(synth.tsNode), SKIP_TS_NODE ? "-" : String(RUNS)],
+      ["npm run synth -- --force (tsx, no type check)", fmt(synth.npm), String(settings.runs)],
+      ["ts-node with type checking (comparison)", fmt(synth.tsNode), settings.skipTsNode ? "-" : String(settings.runs)],
     ]),
     "",
     ...(scale.length
@@ -323,7 +338,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(2);
-});
+runCli(main);

@@ -1,12 +1,14 @@
+import "../local/cli/report-load-errors";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
-import { environments } from "../environments";
+import { bootstrap, environments } from "../environments";
 import { expectedError, parseCommandLine, runCli, UsageError } from "../local/cli/command-line";
 import { synthesizeProject } from "../local/stack/synth";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { dataStackName } from "../stacks/stack-names";
+import { checkAwsCredentials, type DeployTarget } from "./deploy/aws-credentials";
 import { changeSetOf, checkApproved, type ChangeSet } from "./terraform/change-set";
 import type { PlanJson } from "./terraform/offline-terraform";
 import { deploymentsToRefresh, refreshArguments } from "./terraform/redeploy";
@@ -114,24 +116,34 @@ method still existed.`,
   ],
 } as const;
 
+/** The account and region a stack deploys to, from the config. */
+function deployTarget(stack: string): DeployTarget {
+  if (stack === "bootstrap") return { stack, accountId: bootstrap.accountId, region: bootstrap.region };
+  const config = Object.values(environments).find((candidate) => stack === candidate.name || stack === dataStackName(candidate.name));
+  if (!config) throw new UsageError(`unknown stack '${stack}': bootstrap, or an environment's two (${Object.keys(environments).flatMap((name) => [dataStackName(name), name]).join(", ")})`);
+  return { stack, accountId: config.accountId, region: config.region };
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseCommandLine(spec);
   if (values.stack) {
     if (positionals.length) throw new UsageError(`--stack takes no <environment> argument, got '${positionals.join(" ")}'`);
+    if (!values["plan-out"] && !values.apply && !values["apply-approved"]) throw new UsageError("--stack needs --plan-out <file>, --apply <file> or --apply-approved <digest>");
+    if (values["apply-approved"] && !/^sha256:[0-9a-f]{64}$/.test(values["apply-approved"])) {
+      throw new UsageError(`--apply-approved takes the digest of a change set (sha256:<64 hex digits>), got '${values["apply-approved"]}'`);
+    }
+    await checkAwsCredentials(deployTarget(values.stack));
     if (values["plan-out"]) return void planStack(values.stack, values["plan-out"], { readOnly: values["read-only"], stateOnly: values["state-only"] });
     if (values.apply) applyPlan(values.stack, values.apply);
-    else if (values["apply-approved"]) {
-      if (!/^sha256:[0-9a-f]{64}$/.test(values["apply-approved"])) throw new UsageError(`--apply-approved takes the digest of a change set (sha256:<64 hex digits>), got '${values["apply-approved"]}'`);
-      applyApproved(values.stack, values["apply-approved"]);
-    }
-    if (values.apply || values["apply-approved"]) return values["outputs-file"] ? writeOutputs([values.stack], values["outputs-file"]) : undefined;
-    throw new UsageError("--stack needs --plan-out <file>, --apply <file> or --apply-approved <digest>");
+    else applyApproved(values.stack, values["apply-approved"]!);
+    return values["outputs-file"] ? writeOutputs([values.stack], values["outputs-file"]) : undefined;
   }
   const [target] = positionals;
   if (!target) throw new UsageError(`name what to deploy: bootstrap or one of ${Object.keys(environments).join(", ")} (npm run deploy -- --help)`);
   if (positionals.length > 1) throw new UsageError(`deploy one environment at a time, got '${positionals.join(" ")}'`);
   const stacks = target === "bootstrap" ? ["bootstrap"] : target in environments ? [dataStackName(target), target] : undefined;
   if (!stacks) throw new UsageError(`unknown environment '${target}': choose bootstrap or one of ${Object.keys(environments).join(", ")}`);
+  await checkAwsCredentials({ ...deployTarget(stacks[0]!), stack: target });
 
   synthesizeProject({ outdir: OUTDIR, log: (line) => console.log(line) });
 
@@ -161,4 +173,4 @@ function writeOutputs(stacks: readonly string[], file: string): void {
   console.log(`outputs of ${stacks.join(", ")} written to ${target}`);
 }
 
-if (require.main === module) runCli(main);
+runCli(main);

@@ -1,3 +1,4 @@
+import "../local/cli/report-load-errors";
 import { bootstrap } from "../environments";
 import { expectedError, parseCommandLine, runCli, UsageError } from "../local/cli/command-line";
 import { RepositorySettings } from "./github/repository-settings";
@@ -46,4 +47,4 @@ function apiFailure(error: unknown): Error {
   return expectedError(`GitHub answered ${failure.status} to ${failure.request.method} ${failure.request.url} (${failure.message})${hint}`);
 }
 
-if (require.main === module) runCli(() => main().catch((error: unknown) => Promise.reject(apiFailure(error))));
+runCli(() => main().catch((error: unknown) => Promise.reject(apiFailure(error))));

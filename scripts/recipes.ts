@@ -76,3 +76,62 @@ export function applyRecipe(root: string, edits: readonly RecipeEdit[]): void {
     fs.writeFileSync(file, text.replace(edit.find, edit.replace));
   }
 }
+
+/**
+ * The README's recipe "add an environment": `staging`, with its own domain prefix, stage, origins
+ * and tags, in the bootstrap's deploy environments and the plan workflow's matrix.
+ */
+export const addEnvironment: readonly RecipeEdit[] = [
+  { file: "environments.ts", find: `Record<"dev" | "prod", EnvironmentConfig>`, replace: `Record<"dev" | "prod" | "staging", EnvironmentConfig>` },
+  {
+    file: "environments.ts",
+    find: `    waf: {},\n  },\n};\n`,
+    replace: `    waf: {},
+  },
+  staging: {
+    ...shared,
+    name: "staging",
+    auth: {
+      resourceServerIdentifier: "https://notes.example.com",
+      resourceServerName: "notes-api",
+      domainPrefix: "notes-example-staging",
+      callbackUrls: ["https://staging.notes.example.com/callback"],
+      logoutUrls: ["https://staging.notes.example.com/"],
+      mfa: "OPTIONAL",
+      deletionProtection: false,
+      tokenValidity: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 },
+    },
+    api: {
+      stageName: "staging",
+      corsAllowedOrigins: ["https://staging.notes.example.com"],
+      throttling: { burstLimit: 50, rateLimit: 25 },
+      accessLogRetentionDays: 14,
+      loggingLevel: "INFO",
+    },
+    functions: { ...shared.functions, logRetentionDays: 14 },
+    data: { deletionProtection: false },
+    tags: { project: "notes", environment: "staging" },
+    monitoring: { optOut: "staging is rebuilt for each release check: nobody is paged for it" },
+    waf: { optOut: "staging is reached by the team only, behind the office network" },
+  },
+};
+`,
+  },
+  { file: "environments.ts", find: `deployEnvironments: ["dev", "prod"],`, replace: `deployEnvironments: ["dev", "prod", "staging"],` },
+  {
+    file: ".github/workflows/plan.yml",
+    find: `          - { stack: prod, plan: false }\n`,
+    replace: `          - { stack: prod, plan: false }\n          - { stack: staging-data, plan: false }\n          - { stack: staging, plan: false }\n`,
+  },
+];
+
+/** The README's recipe "add an origin", as a move: the dev web app on localhost:5174 instead of 5173 (callbacks, sign-out and CORS). */
+export const moveDevOrigin: readonly RecipeEdit[] = [
+  {
+    file: "environments.ts",
+    find: `callbackUrls: ["http://localhost:5173/callback", "http://localhost:5173/docs/oauth2-redirect.html",`,
+    replace: `callbackUrls: ["http://localhost:5174/callback", "http://localhost:5174/docs/oauth2-redirect.html",`,
+  },
+  { file: "environments.ts", find: `logoutUrls: ["http://localhost:5173/",`, replace: `logoutUrls: ["http://localhost:5174/",` },
+  { file: "environments.ts", find: `corsAllowedOrigins: ["http://localhost:5173",`, replace: `corsAllowedOrigins: ["http://localhost:5174",` },
+];

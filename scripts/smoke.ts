@@ -1,3 +1,4 @@
+import "../local/cli/report-load-errors";
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { environments } from "../environments";
@@ -131,4 +132,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) runCli(main);
+runCli(main);

@@ -1,3 +1,4 @@
+import "../local/cli/report-load-errors";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,3 +1,4 @@
+import "../local/cli/report-load-errors";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { PROJECT_ROOT } from "../../stacks/paths";
+import { commandEntries } from "../helpers/commands";
 
 // The project's floors, top-down: a file imports from its own floor or one below, never above.
 const FLOORS = ["scripts", "local", "environments.ts", "stacks", "functions"];
@@ -17,9 +18,9 @@ function sourceFiles(folder: string): string[] {
   });
 }
 
-/** Each project file's project-local imports (static, dynamic and `require`), as project-relative paths. */
+/** Each project file's (and test's) project-local imports (static, dynamic and `require`), as project-relative paths. */
 function importGraph(): Map<string, string[]> {
-  const files = ["main.ts", "environments.ts", ...FLOORS.filter((floor) => !floor.endsWith(".ts")).flatMap(sourceFiles)];
+  const files = ["main.ts", "environments.ts", ...[...FLOORS, "__tests__"].filter((floor) => !floor.endsWith(".ts")).flatMap(sourceFiles)];
   const known = new Set(files);
   const resolve = (from: string, specifier: string) =>
     [".ts", ".js", "/index.ts", ""].map((suffix) => path.join(path.dirname(from), specifier) + suffix).find((candidate) => known.has(candidate));
@@ -49,6 +50,8 @@ function cycles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+const resolveFrom = (from: string, specifier: string) => path.normalize(path.join(path.dirname(from), specifier)) + ".ts";
+
 const rank = (order: readonly string[], name: string) => order.findIndex((entry) => name === entry || name.startsWith(`${entry}/`));
 
 describe("the import graph", () => {
@@ -75,5 +78,14 @@ describe("the import graph", () => {
     const local = arrows.filter(({ from, to }) => from.startsWith("local/") && to.startsWith("local/"));
     expect(local.filter(({ from }) => parts(from) < 0).map(({ from }) => from)).toEqual([]);
     expect(local.filter(({ from, to }) => parts(to) < parts(from)).map(({ from, to }) => `${from} -> ${to}`)).toEqual([]);
+  });
+
+  test("every command's first import reports a syntax error in the modules after it as one line, and no module imports a command", () => {
+    const entries = commandEntries();
+    expect(entries.map(({ file }) => file)).toEqual(expect.arrayContaining(["main.ts", "local/commands/dev.ts", "scripts/deploy.ts", "scripts/bench.ts"]));
+    const firstImports = entries.map(({ file }) => ({ file, first: ts.preProcessFile(fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8"), true, true).importedFiles[0]?.fileName }));
+    expect(firstImports.filter(({ file, first }) => !first || resolveFrom(file, first) !== "local/cli/report-load-errors.ts")).toEqual([]);
+    const commands = new Set(entries.map(({ file }) => file));
+    expect(arrows.filter(({ to }) => commands.has(to)).map(({ from, to }) => `${from} -> ${to}`)).toEqual([]);
   });
 });

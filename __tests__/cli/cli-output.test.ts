@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { environments } from "../../environments";
-import { copyProject, listFiles, removeFolder } from "../../scripts/project-copy";
+import { copyProject, listFiles, removeFolder, REPOSITORY_EXTRAS } from "../../scripts/project-copy";
 import { PROJECT_ROOT } from "../../stacks/paths";
+import { commandEntries } from "../helpers/commands";
 import { runTs } from "../helpers/processes";
 
 const STACK_TRACE = /^\s+at |Node\.js v\d|node:internal/m;
@@ -161,5 +163,72 @@ describe("local commands: a bad command line is one line naming the flag", () =>
     for (const flag of flags) expect(result.stdout).toMatch(new RegExp(`^\\s+(-\\w, )?${flag}\\b`, "m"));
     expect(result.stdout).toContain(example);
     expect(result.stdout).toMatch(/^usage: /);
+  });
+});
+
+describe("every command behaves the same", () => {
+  const commands = commandEntries();
+
+  test.each(commands.map(({ script, file }) => [script, file]))("npm run %s -- --help prints its usage and exits 0, running nothing", async (script, file) => {
+    const result = await runTs(PROJECT_ROOT, file, ["--help"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(new RegExp(`^usage: npm run (-s )?${script.replace(":", "\\:")} --`));
+    expect(result.stdout).toMatch(/^examples:$/m);
+    expect(result.status).toBe(0);
+  });
+
+  describe("a syntax error is one line naming file:line:col, from every command that compiles the file", () => {
+    const copy = copyProject("notes-syntax-", REPOSITORY_EXTRAS);
+    afterAll(() => removeFolder(copy));
+    const breakFile = (file: string) => {
+      const text = fs.readFileSync(path.join(copy, file), "utf8");
+      fs.writeFileSync(path.join(copy, file), `${text}\nexport const broken = ;\n`);
+      return { line: text.split("\n").length + 1, restore: () => fs.writeFileSync(path.join(copy, file), text) };
+    };
+
+    test.each([
+      ["synth", "main.ts", []],
+      ["dev", "local/commands/dev.ts", ["--port", "0", "--web-port", "0", "--no-watch"]],
+      ["token", "local/commands/token.ts", ["--user", "bob"]],
+      ["smoke", "scripts/smoke.ts", ["--local"]],
+      ["verify", "scripts/verify.ts", ["--local"]],
+      ["deploy", "scripts/deploy.ts", ["dev"]],
+      ["docs:update", "scripts/update-docs.ts", []],
+    ])("in the route table: npm run %s", async (_, file, args) => {
+      const broken = breakFile("stacks/api/routes.ts");
+      try {
+        const result = await runTs(copy, file, args, { HOME: copy });
+        expect(result.stderr).toMatch(new RegExp(`^stacks/api/routes\\.ts:${broken.line}:\\d+: [^\\n]+\\n$`));
+        expect(result.status).toBe(1);
+      } finally {
+        broken.restore();
+      }
+    });
+
+    test.each([
+      ["synth", "main.ts", []],
+      ["dev", "local/commands/dev.ts", ["--port", "0", "--web-port", "0", "--no-watch"]],
+    ])("in a handler: npm run %s", async (_, file, args) => {
+      const broken = breakFile("functions/notes/create.ts");
+      try {
+        const result = await runTs(copy, file, args, { CDKTF_OUTDIR: path.join(copy, "out-handler") });
+        expect(result.stderr).toMatch(new RegExp(`^functions/notes/create\\.ts:${broken.line}:\\d+: [^\\n]+\\n$`));
+        expect(result.status).toBe(1);
+      } finally {
+        broken.restore();
+      }
+    });
+  });
+
+  test("npm run deploy without AWS credentials stops before terraform, in one line naming what to set and the account", async () => {
+    const noCredentials = { HOME: fs.mkdtempSync(path.join(os.tmpdir(), "no-aws-")), AWS_PROFILE: "", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "", AWS_WEB_IDENTITY_TOKEN_FILE: "", AWS_CONTAINER_CREDENTIALS_FULL_URI: "", AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "", AWS_EC2_METADATA_DISABLED: "true" };
+    const result = await runTs(PROJECT_ROOT, "scripts/deploy.ts", ["dev"], noCredentials);
+    expect(result.stderr).toMatch(new RegExp(`^no AWS credentials for dev \\(account ${environments.dev.accountId}, ${environments.dev.region}\\): set AWS_PROFILE .*aws sso login.*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY .*\\n$`));
+    expect(result.stdout).toBe("");
+    expect(result.status).toBe(1);
+    // AND with a profile that does not exist, the message names it
+    const named = await runTs(PROJECT_ROOT, "scripts/deploy.ts", ["--stack", "prod-data", "--plan-out", "never.tfplan"], { ...noCredentials, AWS_PROFILE: "notes-prod" });
+    expect(named.stderr).toMatch(new RegExp(`^AWS_PROFILE=notes-prod gives no credentials for prod-data \\(account ${environments.prod.accountId}, ${environments.prod.region}\\): `));
+    expect(named.status).toBe(1);
   });
 });

@@ -1,7 +1,9 @@
 import { bootstrap } from "../../environments";
 import { settingsDifferences, wantedSettings, type LiveEnvironment, type LiveSettings } from "../../scripts/github/settings";
 
-const wanted = wantedSettings(bootstrap);
+// A configuration of the shape the project ships (dev, and prod with approvers), whatever environments.ts holds now
+const config = { ...bootstrap, deployEnvironments: ["dev", "prod"], pullRequestEnvironments: ["dev"], approvals: { prod: { teams: ["platform-leads"] } } };
+const wanted = wantedSettings(config);
 const mainOnly: LiveEnvironment = { reviewers: [], preventSelfReview: false, branchPolicy: { protectedBranches: false, customBranchPolicies: true }, branches: [{ name: "main", type: "branch" }] };
 const agreeing: LiveSettings = {
   oidc: { useDefault: false, claimKeys: ["repo", "context", "ref"] },
@@ -10,7 +12,7 @@ const agreeing: LiveSettings = {
 const withProd = (change: Partial<LiveEnvironment>): LiveSettings => ({ ...agreeing, environments: { ...agreeing.environments, prod: { ...agreeing.environments.prod!, ...change } } });
 
 describe("GitHub settings: what the roles' trust needs of the repository", () => {
-  test("the bootstrap configuration wants the ref in every subject, prod's approvers, and main as every environment's only branch", () => {
+  test("a configuration wants the ref in every subject, prod's approvers, and main as every environment's only branch", () => {
     expect(wanted).toEqual({
       oidcClaimKeys: ["repo", "context", "ref"],
       environments: [
@@ -18,6 +20,14 @@ describe("GitHub settings: what the roles' trust needs of the repository", () =>
         { name: "prod", reviewers: [{ type: "Team", name: "platform-leads" }], preventSelfReview: true, branch: "main" },
       ],
     });
+  });
+
+  test("the project's own bootstrap wants each deployed environment on its deploy branch, approvers where it names them", () => {
+    const own = wantedSettings(bootstrap);
+    expect(own.environments.map((environment) => environment.name)).toEqual(bootstrap.deployEnvironments);
+    for (const environment of own.environments) {
+      expect([environment.name, environment.branch, environment.preventSelfReview]).toEqual([environment.name, bootstrap.deployBranch ?? "main", bootstrap.approvals?.[environment.name] !== undefined]);
+    }
   });
 
   test("settings as configured have no difference", () => {

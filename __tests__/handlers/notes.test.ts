@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/runtime/dynamodb";
 import { notesRoutes } from "../../stacks/api/routes";
 import type { ApiHandler } from "../../functions/shared/handler";
+import { environments } from "../../environments";
 import { apiEvent, tokenClaims, type ApiEventInput } from "../../local/gateway/api-event";
 import { loadRouteHandler } from "../helpers/handlers";
 import { synthNotesStack } from "../helpers/stacks";
@@ -12,6 +13,7 @@ const WRITE = "https://notes.example.com/notes.write";
 const alice = { sub: randomUUID(), username: "alice", clientId: "webclient", scopes: ["openid", "email", READ, WRITE] };
 const bob = { sub: randomUUID(), username: "bob", clientId: "webclient", scopes: ["openid", "email", READ, WRITE] };
 const reporting = { sub: "reportingclient", clientId: "reportingclient", scopes: [READ] };
+const ORIGIN = environments.dev.api.corsAllowedOrigins[0]!;
 
 let dynamo: LocalDynamo;
 const handlers = new Map<string, ApiHandler>();
@@ -244,8 +246,8 @@ describe("notes handlers", () => {
 
   describe("CORS", () => {
     test("echoes an allowed origin", async () => {
-      const response = await call("GET /notes", alice, { headers: { origin: "http://localhost:5173" } });
-      expect(response.headers).toMatchObject({ "Access-Control-Allow-Origin": "http://localhost:5173", Vary: "Origin" });
+      const response = await call("GET /notes", alice, { headers: { origin: ORIGIN } });
+      expect(response.headers).toMatchObject({ "Access-Control-Allow-Origin": ORIGIN, Vary: "Origin" });
     });
 
     test("gives no origin to a stranger", async () => {
@@ -254,9 +256,9 @@ describe("notes handlers", () => {
     });
 
     test("error responses carry CORS headers too", async () => {
-      const response = await call("GET /notes/{id}", alice, { pathParameters: { id: "nope" }, headers: { Origin: "http://localhost:5173" } });
+      const response = await call("GET /notes/{id}", alice, { pathParameters: { id: "nope" }, headers: { Origin: ORIGIN } });
       expect(response.status).toBe(404);
-      expect(response.headers["Access-Control-Allow-Origin"]).toBe("http://localhost:5173");
+      expect(response.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
     });
   });
 });

@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { environments } from "../../environments";
 import { pkceChallenge } from "../../local/cognito/hosted-ui";
 
-export const CALLBACK = "http://localhost:5173/callback";
+const isLoopback = (url: string) => ["localhost", "127.0.0.1"].includes(new URL(url).hostname);
+/** The dev web client's loopback callback URL and sign-out URL, as environments.ts has them. */
+export const CALLBACK = environments.dev.auth.callbackUrls.find((url) => isLoopback(url) && new URL(url).pathname === "/callback")!;
+export const LOGOUT = environments.dev.auth.logoutUrls!.find(isLoopback)!;
 
 export interface CodeFlowOptions {
   readonly username?: string;

@@ -7,7 +7,7 @@ import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-st
 import { LocalUsers } from "../../local/cognito/local-users";
 import { LocalWebClient, localWebConfig } from "../../local/web/web-client";
 import { PROJECT_ROOT } from "../../stacks/paths";
-import { submitSignIn } from "../helpers/hosted-ui";
+import { CALLBACK, submitSignIn } from "../helpers/hosted-ui";
 import { RunningProcess } from "../helpers/processes";
 
 jest.setTimeout(90_000);
@@ -30,8 +30,8 @@ describeWithBrowser("the browser client in headless Chromium, against the local 
     gateway.createDemoUsers();
     LocalUsers.forStack(dataDir, "dev").add("carol", "correct horse battery", { groups: ["editors"] });
     web = new LocalWebClient(() => localWebConfig(gateway), () => gateway.openApiDocument());
-    // The port of the web client's callback URL, http://localhost:5173/callback
-    await web.start(5173);
+    // The port of the web client's loopback callback URL
+    await web.start(Number(new URL(CALLBACK).port));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
   });
 

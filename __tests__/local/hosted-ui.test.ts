@@ -6,7 +6,7 @@ import { pkceChallenge } from "../../local/cognito/hosted-ui";
 import { LocalGateway } from "../../local/gateway/local-gateway";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
 import { LocalUsers } from "../../local/cognito/local-users";
-import { CALLBACK, codeFlow, type CodeFlowOptions } from "../helpers/hosted-ui";
+import { CALLBACK, codeFlow, LOGOUT, type CodeFlowOptions } from "../helpers/hosted-ui";
 
 const READ = "https://notes.example.com/notes.read";
 const WRITE = "https://notes.example.com/notes.write";
@@ -140,8 +140,8 @@ describe("local hosted UI: refresh, userInfo, revoke, logout, discovery", () => 
   });
 
   test("logout redirects only to one of the client's sign-out URLs", async () => {
-    const ok = await fetch(`${gateway.url}/logout?${new URLSearchParams({ client_id: web.clientId, logout_uri: "http://localhost:5173/" })}`, { redirect: "manual" });
-    expect([ok.status, ok.headers.get("location")]).toEqual([302, "http://localhost:5173/"]);
+    const ok = await fetch(`${gateway.url}/logout?${new URLSearchParams({ client_id: web.clientId, logout_uri: LOGOUT })}`, { redirect: "manual" });
+    expect([ok.status, ok.headers.get("location")]).toEqual([302, LOGOUT]);
     const bad = await fetch(`${gateway.url}/logout?${new URLSearchParams({ client_id: web.clientId, logout_uri: "https://evil.example.com/" })}`, { redirect: "manual" });
     expect(bad.status).toBe(400);
   });

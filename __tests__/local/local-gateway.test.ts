@@ -3,6 +3,7 @@ import * as http from "node:http";
 import { importJWK, SignJWT } from "jose";
 import * as os from "node:os";
 import * as path from "node:path";
+import { environments } from "../../environments";
 import { escapeForLog, localClientId, LocalGateway, MAX_BODY_BYTES, MAX_REQUEST_LINE_AND_HEADER_BYTES } from "../../local/gateway/local-gateway";
 import { LocalIssuer, localSub } from "../../local/cognito/local-issuer";
 import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
@@ -12,7 +13,7 @@ import { runCommand } from "../helpers/processes";
 
 const READ = "https://notes.example.com/notes.read";
 const WRITE = "https://notes.example.com/notes.write";
-const ORIGIN = "http://localhost:5173";
+const ORIGIN = environments.dev.api.corsAllowedOrigins[0]!;
 const dataDir = path.join(LOCAL_DATA_DIR, `test-${process.pid}`);
 const lines: string[] = [];
 let gateway: LocalGateway;

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readLocalStack, synthesizeLocalStack, LOCAL_DATA_DIR } from "../../local/stack/local-stack";
-import { localTarget, report, verifyMatrix } from "../../scripts/verify";
+import { localTarget, report, verifyMatrix } from "../../scripts/verify/verify-matrix";
 import { cellsOf } from "../../scripts/verify/matrix-cells";
 import type { AuthMatrix } from "../../stacks/matrix/auth-matrix";
 import { PROJECT_ROOT } from "../../stacks/paths";

@@ -4,7 +4,7 @@ import { notesClients, notesScopes } from "../../stacks/auth/clients";
 import { notesScopeGrants } from "../../stacks/auth/groups";
 import { buildAuthMatrix, NO_GROUP } from "../../stacks/matrix/auth-matrix";
 import { callersOf, cellsOf, observedDecision } from "../../scripts/verify/matrix-cells";
-import { report, type CellResult } from "../../scripts/verify";
+import { report, type CellResult } from "../../scripts/verify/verify-matrix";
 
 const matrix = buildAuthMatrix({
   stack: "dev",

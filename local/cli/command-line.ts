@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { GuardError } from "../../stacks/guard/guard-error";
 
@@ -134,21 +135,39 @@ export function expectedError(message: string): Error {
 }
 
 /**
- * Runs a command's main: its exit code (or 0) on success; on failure one message on stderr and
- * exit 1 (2 for a bad command line). Unexpected errors print their stack only with DEBUG=1.
+ * esbuild's report of source it could not compile (tsx loading a module, or a handler's bundle),
+ * one `file:line:col: message` line per error, the file relative to here; undefined for any other error.
+ */
+export function compileErrorLines(error: unknown): string[] | undefined {
+  if (!(error instanceof Error) || !/^(Transform|Build) failed with \d+ errors?:\n/.test(error.message)) return undefined;
+  const lines = [...error.message.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.*)$/gm)].map(([, file, line, column, text]) => `${path.isAbsolute(file!) ? path.relative(process.cwd(), file!) : file}:${line}:${column}: ${text}`);
+  return lines.length ? lines : undefined;
+}
+
+/**
+ * Reports a command's failure and exits: one message on stderr and exit 1 (2 for a bad command
+ * line); a compile error as its `file:line:col` lines. Unexpected errors print their stack only with DEBUG=1.
+ */
+export function exitWithError(error: unknown): never {
+  const compileErrors = compileErrorLines(error);
+  if (compileErrors) process.stderr.write(compileErrors.map((line) => `${line}\n`).join(""));
+  else if (isExpected(error)) process.stderr.write(`${error.message}\n`);
+  else if (process.env.DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)} (DEBUG=1 shows the stack trace)\n`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+}
+
+/**
+ * Runs a command's main: its exit code (or 0) on success; on failure, `exitWithError`. From here
+ * on, an error thrown outside main is Node's to report again (see report-load-errors.ts).
  */
 export function runCli(main: () => Promise<number | void> | number | void): void {
-  const fail = (error: unknown) => {
-    if (isExpected(error)) process.stderr.write(`${error.message}\n`);
-    else if (process.env.DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)} (DEBUG=1 shows the stack trace)\n`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  };
+  process.removeListener("uncaughtException", exitWithError);
   try {
     Promise.resolve(main()).then((code) => {
       if (typeof code === "number") process.exit(code);
-    }, fail);
+    }, exitWithError);
   } catch (error) {
-    fail(error);
+    exitWithError(error);
   }
 }

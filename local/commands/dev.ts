@@ -1,3 +1,4 @@
+import "../cli/report-load-errors";
 import * as fs from "node:fs";
 import { watch } from "chokidar";
 import * as path from "node:path";
@@ -8,7 +9,7 @@ import { LocalGateway } from "../gateway/local-gateway";
 import { LocalWebClient, localWebConfig } from "../web/web-client";
 import { checkStackName, DEFAULT_OUTDIR, LOCAL_DATA_DIR, readLocalStack, synthesizeInChild, synthesizeLocalStack, type LocalStack } from "../stack/local-stack";
 import { SYNTH_INPUTS } from "../stack/synth-cache";
-import { loopbackWebOrigin, withLoopbackOrigin, type StackModel } from "../stack/stack-model";
+import { defaultWebPort, loopbackWebOrigin, withLoopbackOrigin, type StackModel } from "../stack/stack-model";
 
 const spec = {
   command: "npm run dev --",
@@ -19,7 +20,7 @@ const spec = {
     port: { type: "string", value: "number", description: "port on 127.0.0.1; 0 picks a free one", default: "3000" },
     fresh: { type: "boolean", description: "start with an empty database (never touches data another instance holds)", default: false },
     "no-watch": { type: "boolean", description: "do not re-synthesize when stacks/, functions/ or environments.ts change", default: false },
-    "web-port": { type: "string", value: "number", description: "port of the browser client; the web client's loopback callback and sign-out URLs and the CORS origins follow it; 0 turns it off", default: "5173" },
+    "web-port": { type: "string", value: "number", description: "port of the browser client (default: the environment's loopback callback's, 5173 in dev); the web client's loopback callback and sign-out URLs and the CORS origins follow it; 0 turns it off" },
     concurrency: { type: "string", value: "number", description: "processes per function at most; further calls wait for a free one", default: String(DEFAULT_RUNNER_LIMITS.maxProcesses) },
     "idle-seconds": { type: "string", value: "number", description: "an idle function process ends after this long, as Lambda reclaims an idle environment", default: String(DEFAULT_RUNNER_LIMITS.idleSeconds) },
   },
@@ -61,10 +62,11 @@ runCli(async () => {
   const { values } = parseCommandLine(spec);
   const stack = checkStackName(values.stack);
   const port = integerOption("port", values.port, 0, 65_535);
-  const webPort = integerOption("web-port", values["web-port"], 0, 65_535);
+  const chosenWebPort = values["web-port"] === undefined ? undefined : integerOption("web-port", values["web-port"], 0, 65_535);
   const synthesized = synthesizeLocalStack(stack);
   // The browser client on another port than the environment's loopback callback: the environment follows it.
   const webOrigin = loopbackWebOrigin(synthesized.model);
+  const webPort = chosenWebPort ?? defaultWebPort(webOrigin);
   const served = (loaded: LocalStack): LocalStack =>
     webPort && webOrigin && String(webPort) !== webOrigin.port ? { ...loaded, model: withLoopbackOrigin(loaded.model, webOrigin.origin, `${webOrigin.protocol}//${webOrigin.hostname}:${webPort}`) } : loaded;
   const { model, terraform } = served(synthesized);

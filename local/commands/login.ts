@@ -1,3 +1,4 @@
+import "../cli/report-load-errors";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";

@@ -1,3 +1,4 @@
+import "../cli/report-load-errors";
 import * as path from "node:path";
 import { expectedError, integerOption, parseCommandLine, runCli, UsageError } from "../cli/command-line";
 import { localClientId, localIssuerUrl, LocalIssuer } from "../cognito/local-issuer";

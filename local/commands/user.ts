@@ -1,3 +1,4 @@
+import "../cli/report-load-errors";
 import { parseCommandLine, runCli, UsageError } from "../cli/command-line";
 import { checkStackName, LOCAL_DATA_DIR, loadLocalStack } from "../stack/local-stack";
 import { LocalUsers } from "../cognito/local-users";

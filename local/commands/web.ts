@@ -1,3 +1,4 @@
+import "../cli/report-load-errors";
 import * as path from "node:path";
 import { integerOption, parseCommandLine, runCli } from "../cli/command-line";
 import { checkStackName, DEFAULT_OUTDIR } from "../stack/local-stack";
@@ -5,23 +6,26 @@ import { openApiFor } from "../gateway/openapi";
 import { OPENAPI_FILE } from "../../stacks/paths";
 import { outputValue, readStackOutputs } from "../stack/stack-outputs";
 import { LocalWebClient } from "../web/web-client";
+import { environments } from "../../environments";
+import { defaultWebPort, loopbackOrigin } from "../stack/stack-model";
 
 const spec = {
   command: "npm run web --",
   summary:
-    "Serves the browser client against a deployed stack: its hosted UI (code + PKCE), its issuer and its API, from the outputs file. The web client's callback URL http://localhost:5173/callback is where Cognito sends the code.",
+    "Serves the browser client against a deployed stack: its hosted UI (code + PKCE), its issuer and its API, from the outputs file, on the port of the web client's loopback callback URL (http://localhost:5173/callback in dev), where Cognito sends the code.",
   options: {
     stack: { type: "string", value: "environment", description: "the deployed environment", default: "dev" },
     outputs: { type: "string", value: "file", description: "outputs of npm run deploy -- <env> --outputs-file", default: "outputs.json" },
-    port: { type: "string", value: "number", description: "the port of the web client's loopback callback URL", default: "5173" },
+    port: { type: "string", value: "number", description: "the port of the web client's loopback callback URL (default: the environment's, 5173 in dev)" },
   },
   examples: ["npm run deploy -- dev --outputs-file outputs.json && npm run web -- --stack dev"],
 } as const;
 
 runCli(async () => {
   const { values } = parseCommandLine(spec);
-  const port = integerOption("port", values.port, 1, 65_535);
-  const outputs = readStackOutputs(path.resolve(values.outputs), checkStackName(values.stack));
+  const stack = checkStackName(values.stack);
+  const port = values.port === undefined ? defaultWebPort(loopbackOrigin(environments[stack as keyof typeof environments].auth.callbackUrls)) : integerOption("port", values.port, 1, 65_535);
+  const outputs = readStackOutputs(path.resolve(values.outputs), stack);
   const scopes = (outputs.scopes as string[] | undefined) ?? [];
   const hostedUi = `https://${outputValue(outputs, "hosted_ui_domain")}`;
   const config = {

@@ -257,8 +257,16 @@ export function withLoopbackOrigin(model: StackModel, from: string, to: string):
   return move(model) as StackModel;
 }
 
-/** The browser client's loopback origin (`http://localhost:5173`), from the sign-in client's callback URLs. */
-export function loopbackWebOrigin(model: StackModel): URL | undefined {
-  const url = browserClient(model.clients)?.callbackUrls.map((callback) => new URL(callback)).find((callback) => ["localhost", "127.0.0.1"].includes(callback.hostname));
+/** The first loopback origin (`http://localhost:5173`) among callback URLs. */
+export function loopbackOrigin(callbackUrls: readonly string[]): URL | undefined {
+  const url = callbackUrls.map((callback) => new URL(callback)).find((callback) => ["localhost", "127.0.0.1"].includes(callback.hostname));
   return url ? new URL(url.origin) : undefined;
 }
+
+/** The browser client's loopback origin, from the sign-in client's callback URLs. */
+export function loopbackWebOrigin(model: StackModel): URL | undefined {
+  return loopbackOrigin(browserClient(model.clients)?.callbackUrls ?? []);
+}
+
+/** The browser client's port when no flag names one: its loopback callback's, else Vite's 5173. */
+export const defaultWebPort = (origin: URL | undefined) => Number(origin?.port || 5173);

@@ -1,17 +1,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { environments } from "../environments";
-import { expectedError, parseCommandLine, runCli } from "../local/cli/command-line";
-import { PROJECT_ROOT } from "../stacks/paths";
-import { AUTH_MATRIX_MARKDOWN } from "../stacks/matrix/auth-matrix-files";
-import { NotesApp } from "../stacks/notes-app";
+import { environments } from "../../environments";
+import { PROJECT_ROOT } from "../../stacks/paths";
+import { AUTH_MATRIX_MARKDOWN } from "../../stacks/matrix/auth-matrix-files";
+import { NotesApp } from "../../stacks/notes-app";
 
 export const README = path.join(PROJECT_ROOT, "README.md");
 /** Where the dev stack's matrix is shown, between its markers. */
 export const MATRIX_DOC = path.join(PROJECT_ROOT, "docs", "auth-matrix-dev.md");
-const START = "<!-- auth-matrix:dev -->";
-const END = "<!-- /auth-matrix:dev -->";
+export const START = "<!-- auth-matrix:dev -->";
+export const END = "<!-- /auth-matrix:dev -->";
 
 /** The dev stack's auth matrix, from a synth into a temporary folder, headings shifted under the README's. */
 export function devMatrixMarkdown(): string {
@@ -33,18 +32,4 @@ export function readmeMatrix(readme = fs.readFileSync(MATRIX_DOC, "utf8")): stri
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   return start < 0 || end < start ? undefined : readme.slice(start + START.length, end).trim();
-}
-
-if (require.main === module) {
-  runCli(() => {
-    parseCommandLine({ command: "npm run docs:matrix --", summary: "Rewrites the dev auth matrix in docs/auth-matrix-dev.md, between its markers, from a fresh synth.", options: {}, examples: ["npm run docs:matrix"] });
-    const readme = fs.readFileSync(MATRIX_DOC, "utf8");
-    const current = readmeMatrix(readme);
-    if (current === undefined) throw expectedError(`docs/auth-matrix-dev.md has no ${START} ... ${END} markers`);
-    const fresh = devMatrixMarkdown();
-    const before = readme.slice(0, readme.indexOf(START) + START.length);
-    const after = readme.slice(readme.indexOf(END));
-    fs.writeFileSync(MATRIX_DOC, `${before}\n\n${fresh}\n\n${after}`);
-    process.stdout.write(current === fresh ? "the dev auth matrix in docs/auth-matrix-dev.md is current\n" : "the dev auth matrix in docs/auth-matrix-dev.md is updated\n");
-  });
 }
