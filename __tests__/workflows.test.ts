@@ -6,18 +6,27 @@ import { parse } from "yaml";
 import { bootstrap } from "../environments";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { dataStackName } from "../stacks/stack-names";
+import type { StackAccessDiff } from "../scripts/access-diff/compare";
 
 const folder = path.join(PROJECT_ROOT, ".github", "workflows");
 const workflows = fs.readdirSync(folder).filter((name) => name.endsWith(".yml")).sort();
 const text = (name: string) => fs.readFileSync(path.join(folder, name), "utf8");
+/** The workflows that reach AWS (plan, deploy); the access review reads only the repository. */
+const awsWorkflows = workflows.filter((name) => text(name).includes("aws-actions/configure-aws-credentials"));
 // The comment script is plain JavaScript, run by actions/github-script.
-const planComment = require(path.join(PROJECT_ROOT, ".github", "scripts", "plan-comment.js")) as { body(stack: string, folder: string, planned?: boolean): string };
+const planComment = require(path.join(PROJECT_ROOT, ".github", "scripts", "plan-comment.js")) as {
+  body(stack: string, folder: string, planned?: boolean, access?: StackAccessDiff | null): string;
+  accessOf(diff: { stacks: StackAccessDiff[] } | undefined, stack: string): StackAccessDiff | null | undefined;
+};
 
 interface Step {
+  readonly name?: string;
   readonly shell?: string;
   readonly uses?: string;
   readonly run?: string;
   readonly if?: string;
+  readonly id?: string;
+  readonly env?: Record<string, string>;
   readonly with?: Record<string, unknown>;
 }
 interface Job {
@@ -56,8 +65,8 @@ describe("GitHub workflows", () => {
     expect(text("plan.yml")).toContain("run: npm run check:cdktn");
   });
 
-  test("there is a plan workflow and a deploy workflow", () => {
-    expect(workflows).toEqual(["deploy.yml", "plan.yml"]);
+  test("there is a plan workflow, a deploy workflow and the access review of pull requests", () => {
+    expect(workflows).toEqual(["access-review.yml", "deploy.yml", "plan.yml"]);
   });
 
   test("every workflow passes actionlint", () => {
@@ -84,7 +93,12 @@ describe("GitHub workflows", () => {
     }
   });
 
-  test.each(workflows)("%s fails closed: remote state is required and checked before any terraform step", (name) => {
+  test("the plan and deploy workflows reach AWS; the access review holds no cloud credentials", () => {
+    expect(awsWorkflows).toEqual(["deploy.yml", "plan.yml"]);
+    expect(text("access-review.yml")).not.toMatch(/id-token: write|role-to-assume|secrets\./);
+  });
+
+  test.each(awsWorkflows)("%s fails closed: remote state is required and checked before any terraform step", (name) => {
     const workflow = text(name);
     expect(workflow).toContain('REQUIRE_REMOTE_STATE: "1"');
     const check = workflow.indexOf('if [ -z "$STATE_BUCKET" ]');
@@ -92,7 +106,7 @@ describe("GitHub workflows", () => {
     expect(check).toBeLessThan(workflow.indexOf("npm run -s deploy"));
   });
 
-  test.each(workflows)("%s takes AWS credentials from GitHub OIDC, never stored keys", (name) => {
+  test.each(awsWorkflows)("%s takes AWS credentials from GitHub OIDC, never stored keys", (name) => {
     const workflow = text(name);
     expect(workflow).toContain("id-token: write");
     expect(workflow).toContain("role-to-assume:");
@@ -196,5 +210,93 @@ describe("GitHub workflows", () => {
     expect(body.startsWith("<!-- terraform-plan:dev -->")).toBe(true);
     expect(body).toContain("**Plan: 3 to add, 1 to change, 0 to destroy.**");
     expect(body).toContain("<summary>Auth matrix</summary>\n\n\n| GET | `/notes` |");
+  });
+
+  describe("access changes", () => {
+    const noChange: StackAccessDiff = { stack: "dev", gained: [], lost: [], routesAdded: [], routesRemoved: [], otherChanges: [] };
+    const planFolder = () => {
+      const stackFolder = fs.mkdtempSync(path.join(os.tmpdir(), "plan-comment-"));
+      fs.writeFileSync(path.join(stackFolder, "plan.txt"), "Plan: 1 to add, 0 to change, 0 to destroy.\n");
+      fs.writeFileSync(path.join(stackFolder, "auth-matrix.md"), "# Auth matrix: stack `dev`\n\n| GET | `/notes` |\n");
+      return stackFolder;
+    };
+
+    test("the comment leads with the stack's access changes, gained before lost, before the plan and the matrix", () => {
+      const access: StackAccessDiff = {
+        ...noChange,
+        gained: [{ route: "POST /notes", caller: "web readers", how: "group readers granted notes.write" }],
+        lost: [{ route: "GET /me", caller: "reporting (machine)", how: "client reporting no longer granted notes.read" }],
+        routesAdded: ["POST /notes/{id}/share"],
+        otherChanges: ['group editors: description "a" -> "b"'],
+      };
+      const body = planComment.body("dev", planFolder(), true, access);
+      const at = (text: string) => body.indexOf(text);
+      expect(body).toContain("| **gained** | web readers | POST /notes | group readers granted notes.write |");
+      expect(body).toContain("| lost | reporting (machine) | GET /me | client reporting no longer granted notes.read |");
+      expect(at("### Access changes")).toBeGreaterThan(0);
+      expect([at("### Access changes") < at("| **gained**"), at("| **gained**") < at("| lost"), at("| lost") < at("**Plan: 1 to add"), at("**Plan: 1 to add") < at("<summary>Auth matrix</summary>")]).toEqual([true, true, true, true]);
+      expect(body).toContain("Routes added: POST /notes/{id}/share");
+      expect(body).toContain('- group editors: description "a" -> "b"');
+    });
+
+    test("without access changes the comment says so; a data stack has no section; a missing diff is said", () => {
+      expect(planComment.body("dev", planFolder(), true, noChange)).toContain("### Access changes\n\nNo access changes.");
+      expect(planComment.body("dev-data", planFolder(), false, planComment.accessOf({ stacks: [noChange] }, "dev-data"))).not.toContain("Access changes");
+      expect(planComment.body("dev", planFolder(), true, planComment.accessOf(undefined, "dev"))).toContain("Not computed: see the access job's log.");
+      expect(planComment.accessOf({ stacks: [noChange] }, "dev")).toBe(noChange);
+    });
+
+    test("a table cell cannot break the table: pipes and backticks are escaped", () => {
+      const body = planComment.body("dev", planFolder(), true, { ...noChange, gained: [{ route: "GET /a|b", caller: "web `x`", how: "new route" }] });
+      expect(body).toContain("| **gained** | web \\`x\\` | GET /a\\|b | new route |");
+    });
+
+    test("the plan workflow computes the diff once against the base branch, with history, and hands it to every stack's comment", () => {
+      const jobs = jobsOf("plan.yml");
+      const access = jobs.access!;
+      expect(access.steps.find((step) => step.uses?.startsWith("actions/checkout"))!.with).toMatchObject({ "fetch-depth": 0 });
+      expect(access.steps.find((step) => step.id === "diff")!.run).toContain('npm run -s access-diff -- --base "origin/$BASE_REF" --json > access-diff.json');
+      expect(access.outputs).toEqual({ diff: "${{ steps.diff.outputs.diff }}" });
+      expect((parse(text("plan.yml")) as { jobs: Record<string, { needs?: string[] }> }).jobs.plan!.needs).toEqual(["test", "access"]);
+      const comment = jobs.plan!.steps.find((step) => String(step.with?.script ?? "").includes("plan-comment.js"))!;
+      expect(comment.env).toMatchObject({ ACCESS_DIFF: "${{ needs.access.outputs.diff }}" });
+      expect(String(comment.with!.script)).toContain("accessDiff: process.env.ACCESS_DIFF");
+    });
+
+    test("CODEOWNERS gives the prod approvers what computes the access diff, and every path it names exists", () => {
+      const owners = fs.readFileSync(path.join(PROJECT_ROOT, ".github", "CODEOWNERS"), "utf8").split("\n").filter((line) => line && !line.startsWith("#")).map((line) => line.split(/\s+/) as [string, ...string[]]);
+      const paths = owners.map(([pattern]) => pattern);
+      expect(paths).toEqual(expect.arrayContaining(["/stacks/matrix/", "/scripts/access-diff.ts", "/scripts/access-diff/", "/.github/", "/stacks/api/routes.ts", "/stacks/auth/"]));
+      for (const pattern of paths) expect([pattern, fs.existsSync(path.join(PROJECT_ROOT, pattern))]).toEqual([pattern, true]);
+      const approvers = (bootstrap.approvals?.prod?.teams ?? []).map((team) => `@${bootstrap.githubRepository.split("/")[0]}/${team}`);
+      for (const [pattern, ...teams] of owners) expect([pattern, teams]).toEqual([pattern, approvers]);
+    });
+
+    test("the access review reruns when labels change and fails a widening without the approval label", () => {
+      const workflow = parse(text("access-review.yml")) as { on: { pull_request: { types: string[] } }; env: Record<string, string>; jobs: Record<string, Job> };
+      expect(workflow.on.pull_request.types).toEqual(expect.arrayContaining(["opened", "synchronize", "reopened", "labeled", "unlabeled"]));
+      expect(workflow.env.ACCESS_CHANGE_LABEL).toBe("${{ vars.ACCESS_CHANGE_LABEL || 'access-change-approved' }}");
+      const steps = workflow.jobs["access-review"]!.steps;
+      const gate = steps.find((step) => step.name === "a widening needs the approval label");
+      expect(gate!.if).toBe("steps.diff.outputs.status == '1' && !contains(github.event.pull_request.labels.*.name, env.ACCESS_CHANGE_LABEL)");
+      expect(gate!.run).toMatch(/exit 1\s*$/);
+    });
+
+    // The diff step's shell, run with an npm that exits as access-diff would
+    test.each([
+      [0, "0", 0],
+      [1, "1", 0],
+      [2, "2", 2],
+    ])("access-diff exiting %i: the step records status %s and exits %i", (npmExit, status, stepExit) => {
+      const step = (parse(text("access-review.yml")) as { jobs: Record<string, Job> }).jobs["access-review"]!.steps.find((candidate) => candidate.id === "diff")!;
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-npm-"));
+      fs.writeFileSync(path.join(bin, "npm"), `#!/usr/bin/env bash\necho "access diff of $*"\nexit ${npmExit}\n`, { mode: 0o755 });
+      const output = path.join(bin, "output");
+      const summary = path.join(bin, "summary");
+      const result = spawnSync("bash", ["-e", "-c", step.run!], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, BASE_REF: "main" } });
+      expect(result.status).toBe(stepExit);
+      expect(fs.readFileSync(output, "utf8")).toBe(`status=${status}\n`);
+      expect(fs.readFileSync(summary, "utf8")).toBe("access diff of run -s access-diff -- --base origin/main\n");
+    });
   });
 });

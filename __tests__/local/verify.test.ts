@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { readLocalStack, synthesizeLocalStack, LOCAL_DATA_DIR } from "../../local/stack/local-stack";
 import { localTarget, report, verifyMatrix } from "../../scripts/verify/verify-matrix";
-import { cellsOf } from "../../scripts/verify/matrix-cells";
+import { cellsOf } from "../../stacks/matrix/matrix-cells";
 import type { AuthMatrix } from "../../stacks/matrix/auth-matrix";
 import { PROJECT_ROOT } from "../../stacks/paths";
 import { runCommand } from "../helpers/processes";

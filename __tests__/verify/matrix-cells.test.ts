@@ -3,7 +3,7 @@ import { notesRoutes } from "../../stacks/api/routes";
 import { notesClients, notesScopes } from "../../stacks/auth/clients";
 import { notesScopeGrants } from "../../stacks/auth/groups";
 import { buildAuthMatrix, NO_GROUP } from "../../stacks/matrix/auth-matrix";
-import { callersOf, cellsOf, observedDecision } from "../../scripts/verify/matrix-cells";
+import { callersOf, cellsOf, observedDecision } from "../../stacks/matrix/matrix-cells";
 import { report, type CellResult } from "../../scripts/verify/verify-matrix";
 
 const matrix = buildAuthMatrix({

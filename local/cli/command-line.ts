@@ -129,9 +129,9 @@ function isExpected(error: unknown): error is Error {
   return error instanceof UsageError || error instanceof GuardError || (error instanceof Error && (error.name === "PolicyError" || (error as { expected?: boolean }).expected === true));
 }
 
-/** An error the user can act on from its message, without a stack trace. */
-export function expectedError(message: string): Error {
-  return Object.assign(new Error(message), { expected: true });
+/** An error the user can act on from its message, without a stack trace; the command exits with `exitCode`. */
+export function expectedError(message: string, exitCode = 1): Error {
+  return Object.assign(new Error(message), { expected: true, exitCode });
 }
 
 /**
@@ -154,7 +154,7 @@ export function exitWithError(error: unknown): never {
   else if (isExpected(error)) process.stderr.write(`${error.message}\n`);
   else if (process.env.DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
   else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)} (DEBUG=1 shows the stack trace)\n`);
-  process.exit(error instanceof UsageError ? 2 : 1);
+  process.exit(error instanceof UsageError ? 2 : ((error as { exitCode?: number } | undefined)?.exitCode ?? 1));
 }
 
 /**

@@ -8,7 +8,7 @@ import type { StackModel } from "../../local/stack/stack-model";
 import type { AuthMatrix } from "../../stacks/matrix/auth-matrix";
 import { AUTH_MATRIX_JSON } from "../../stacks/matrix/auth-matrix-files";
 import { machineToken, signInThroughHostedUi } from "./hosted-ui-sign-in";
-import { cellsOf, observedDecision, type Caller, type Cell, type Decision } from "./matrix-cells";
+import { cellsOf, observedDecision, type Caller, type Cell, type Decision } from "../../stacks/matrix/matrix-cells";
 
 /** A stack to ask: its URLs, its clients, and the credentials of whoever verify may sign in as. */
 export interface VerifyTarget {

@@ -1,4 +1,4 @@
-import { NO_GROUP, type AuthMatrix, type AuthMatrixRoute } from "../../stacks/matrix/auth-matrix";
+import { NO_GROUP, type AuthMatrix, type AuthMatrixRoute } from "./auth-matrix";
 
 /** Who calls: nobody, a user's ID token, a user of a group through a sign-in client, or a machine client. */
 export type Caller =
