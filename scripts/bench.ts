@@ -17,25 +17,8 @@ import { functionNameFor, handlerSlug } from "../stacks/api/route-paths";
 import { notesRoutes, type Route } from "../stacks/api/routes";
 import { BUILD_DIR, PROJECT_ROOT } from "../stacks/paths";
 import { copyProject, differingFiles, gitCommit, removeFolder, synthIn } from "./project-copy";
+import { BUDGETS, budgetChecks } from "./bench/budgets";
 import { scaleRow, type ScaleRow } from "./scale-bench";
-
-/** Budgets from the benchmark issue; a broken one makes the run exit non-zero. */
-const BUDGETS = {
-  synthMedianMs: 3_000,
-  /** Cold synth (no build cache) at 207 and 507 routes; a second synth with no change at 207. */
-  synth207ColdMs: 3_000,
-  synth507ColdMs: 6_000,
-  synth207NoChangeMs: 1_500,
-  testWallMs: 30_000,
-  bundleBytes: 15_000,
-  /**
-   * A handler with table access carries its DynamoDB client: aws4 (8.2 KB minified), util-dynamodb
-   * (5.1 KB) and the protocol code (2.3 KB), instead of loading the AWS SDK (60 ms of cold start).
-   */
-  dataBundleBytes: 30_000,
-  coldStartMedianMs: 25,
-  differingFiles: 0,
-} as const;
 
 /** Generated groups of five routes per scale row: 7, 57, 207 and 507 routes with the table's own 7. */
 const SCALE_GROUPS = [0, 10, 40, 100] as const;
@@ -49,7 +32,7 @@ const spec = {
     "cold-start-runs": { type: "string", value: "number", description: "fresh processes per function for its cold start", default: "7" },
     "scale-cold-runs": { type: "string", value: "number", description: "cold synths per scale row (the budget reads their median)", default: "3" },
     "skip-ts-node": { type: "boolean", description: "leave out the ts-node comparison", default: false },
-    "skip-scale": { type: "boolean", description: "leave out the 7 to 507 route rows (and their budgets)", default: false },
+    "skip-scale": { type: "boolean", description: "leave out the 57 to 507 route rows (and their budgets); the example's row, every ratio's baseline, stays", default: false },
   },
   examples: ["npm run bench", "npm run bench -- --skip-scale --runs 3"],
 } as const;
@@ -242,31 +225,18 @@ async function main(): Promise<void> {
     skipScale: values["skip-scale"],
   });
   const synth = synthStats();
-  const scale: ScaleRow[] = settings.skipScale ? [] : SCALE_GROUPS.map((groups) => scaleRow(groups, groups === 40, settings.scaleColdRuns, (line) => process.stderr.write(`${line}\n`)));
+  const scale: ScaleRow[] = SCALE_GROUPS.filter((groups) => groups === 0 || !settings.skipScale).map((groups) => scaleRow(groups, groups === 40, settings.scaleColdRuns, (line) => process.stderr.write(`${line}\n`)));
   const { functions, floor } = await functionFigures();
   const deterministic = determinism();
   const testMs = testWallTime();
 
-  const at = (routes: number) => scale.find((row) => row.routes === routes);
-  const scaleChecks = scale.length
-    ? [
-        { what: "synth at 207 routes, cold", value: at(207)!.coldMs, budget: BUDGETS.synth207ColdMs, unit: "ms" },
-        { what: "synth at 507 routes, cold", value: at(507)!.coldMs, budget: BUDGETS.synth507ColdMs, unit: "ms" },
-        { what: "synth at 207 routes, no change", value: at(207)!.noChangeMs, budget: BUDGETS.synth207NoChangeMs, unit: "ms" },
-        ...scale.map((row) => ({ what: `zips and Terraform at ${row.routes} routes: warm vs cold, differing files`, value: row.differingFiles, budget: 0, unit: "files" })),
-      ]
-    : [];
-  const checks = [
-    { what: "npm run synth, median", value: synth.npm.median, budget: BUDGETS.synthMedianMs, unit: "ms" },
-    ...scaleChecks,
-    { what: "npm test, wall time", value: testMs, budget: BUDGETS.testWallMs, unit: "ms" },
-    ...functions.map((fn) => {
-      const withTable = (notesRoutes.find((route) => route.handler === fn.handler)?.tableActions ?? []).length > 0;
-      return { what: `bundle ${fn.handler}${withTable ? " (with the DynamoDB client)" : ""}`, value: fn.bundleBytes, budget: withTable ? BUDGETS.dataBundleBytes : BUDGETS.bundleBytes, unit: "B" };
-    }),
-    ...functions.map((fn) => ({ what: `cold start ${fn.handler}, median`, value: fn.coldStart.median, budget: BUDGETS.coldStartMedianMs, unit: "ms" })),
-    { what: "determinism: differing files", value: deterministic.differing.length, budget: BUDGETS.differingFiles, unit: "files" },
-  ].map((check) => ({ ...check, ok: check.value <= check.budget }));
+  const checks = budgetChecks({
+    scale,
+    functions: functions.map((fn) => ({ handler: fn.handler, bundleBytes: fn.bundleBytes, coldStartMs: fn.coldStart.median, withTable: (notesRoutes.find((route) => route.handler === fn.handler)?.tableActions ?? []).length > 0 })),
+    sdkFloorMs: floor.median,
+    npmTestMs: testMs,
+    differingFiles: deterministic.differing.length,
+  });
 
   const machine = {
     cpu: os.cpus()[0]?.model ?? "unknown",
@@ -326,7 +296,7 @@ async function main(): Promise<void> {
     ]),
     `For comparison, the AWS SDK alone (load client-dynamodb and lib-dynamodb, send one GetItem), median (min-max): ${fmt(floor)} ms`,
     "",
-    table([["Budget", "value", "budget", "ok"], ...checks.map((check) => [check.what, `${check.value} ${check.unit}`, `${check.budget} ${check.unit}`, check.ok ? "yes" : "NO"])]),
+    table([["Budget", "value", "budget", "inputs", "ok"], ...checks.map((check) => [check.what, `${check.value} ${check.unit}`, `${check.budget} ${check.unit}`, check.inputs ?? "", check.ok ? "yes" : "NO"])]),
     "",
     `Figures written to ${path.relative(PROJECT_ROOT, RESULTS)}`,
   ];
