@@ -156,7 +156,8 @@ describe("npm run dev: saves by rename, as editors and sed -i save", () => {
   });
 
   test("the last of them is what is served", async () => {
-    expect(dev.text).toMatch(/^ {2}GET \/me +access token with notes\.write$/m);
+    // The last reload printed the routes it serves with its summary, in one write
+    await dev.waitFor(/: reloaded; [^\n]*\n(?: {2}[^\n]*\n)* {2}GET \/me +access token with notes\.write$/m);
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: "ok", renamed: true });
   });
 });

@@ -96,8 +96,9 @@ runCli(async () => {
       }
       try {
         const restarted = await gateway.reload(served(readLocalStack(stack, DEFAULT_OUTDIR)));
-        console.log(`change in ${files.join(", ")}: reloaded; ${restarted.length ? `restarted ${restarted.join(", ")} (new code or settings)` : "no function changed"}`);
-        if (files.some((file) => !file.startsWith("functions"))) console.log(routeTable(gateway.stackModel).join("\n"));
+        const summary = `change in ${files.join(", ")}: reloaded; ${restarted.length ? `restarted ${restarted.join(", ")} (new code or settings)` : "no function changed"}`;
+        // One write: a reader of the output never sees the reload without the routes it serves.
+        console.log([summary, ...(files.some((file) => !file.startsWith("functions")) ? routeTable(gateway.stackModel) : [])].join("\n"));
       } catch (error) {
         console.log(`change in ${files.join(", ")}: could not reload (${(error as Error).message}), still serving the last good build`);
       }
