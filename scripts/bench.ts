@@ -12,12 +12,14 @@ import { integerOption, parseCommandLine, runCli } from "../local/cli/command-li
 import { apiEvent, tokenClaims } from "../local/gateway/api-event";
 import { createTablesFromTerraform, localSdkEnvironment, startLocalDynamo } from "../local/runtime/dynamodb";
 import { extractZip } from "../local/runtime/function-runner";
+import { LAMBDA_RUNTIME } from "../stacks/functions/node-function";
 import { synthesizeLocalStack } from "../local/stack/local-stack";
 import { functionNameFor, handlerSlug } from "../stacks/api/route-paths";
 import { notesRoutes, type Route } from "../stacks/api/routes";
 import { BUILD_DIR, PROJECT_ROOT } from "../stacks/paths";
 import { copyProject, differingFiles, gitCommit, removeFolder, synthIn } from "./project-copy";
 import { BUDGETS, budgetChecks } from "./bench/budgets";
+import { nodeBinary } from "./node-release";
 import { scaleRow, type ScaleRow } from "./scale-bench";
 
 /** Generated groups of five routes per scale row: 7, 57, 207 and 507 routes with the table's own 7. */
@@ -131,9 +133,28 @@ interface FunctionFigures {
   readonly status: number;
 }
 
+/**
+ * The Node.js the functions run on in Lambda (nodejs24.x: Node 24), from the npm registry: a cold
+ * start on another major measures that major (Node 20 parses a source map eagerly, 24 lazily).
+ * Without the registry, this process's Node, and the report says so.
+ */
+function runtimeNode(): { path: string; version: string; note: string } {
+  const major = /^nodejs(\d+)\.x$/.exec(LAMBDA_RUNTIME)?.[1];
+  try {
+    const binary = nodeBinary(major!);
+    const version = spawnSync(binary, ["--version"], { encoding: "utf8" }).stdout.trim();
+    return { path: binary, version, note: `Node ${version}, the functions' runtime (${LAMBDA_RUNTIME})` };
+  } catch (error) {
+    return { path: process.execPath, version: process.version, note: `Node ${process.version}: the runtime's Node ${major} could not be installed (${(error as Error).message.split("\n")[0]})` };
+  }
+}
+
+let coldStartNode: ReturnType<typeof runtimeNode> | undefined;
+
 function runChild(childArgs: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  coldStartNode ??= runtimeNode();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, childArgs, { env, timeout: 30_000 }, (error, stdout, stderr) =>
+    execFile(coldStartNode!.path, childArgs, { env, timeout: 30_000 }, (error, stdout, stderr) =>
       error ? reject(new Error(`node ${childArgs.join(" ")} failed: ${error.message}\n${stderr}`)) : resolve(stdout),
     );
   });
@@ -254,6 +275,7 @@ async function main(): Promise<void> {
     npmTestWallMs: testMs,
     functions,
     sdkFloorMs: floor,
+    coldStartNode: coldStartNode?.version ?? process.version,
     determinism: deterministic,
     budgets: BUDGETS,
     checks,
@@ -294,7 +316,7 @@ async function main(): Promise<void> {
       ["Function", "bundle (B)", "zip (B)", "cold start median (min-max) ms", "of which module load ms", "status"],
       ...functions.map((fn) => [fn.handler, String(fn.bundleBytes), String(fn.zipBytes), fmt(fn.coldStart), String(fn.loadMedianMs), String(fn.status)]),
     ]),
-    `For comparison, the AWS SDK alone (load client-dynamodb and lib-dynamodb, send one GetItem), median (min-max): ${fmt(floor)} ms`,
+    `For comparison, the AWS SDK alone (load client-dynamodb and lib-dynamodb, send one GetItem), median (min-max): ${fmt(floor)} ms. Cold starts on ${coldStartNode?.note ?? "this Node"}.`,
     "",
     table([["Budget", "value", "budget", "inputs", "ok"], ...checks.map((check) => [check.what, `${check.value} ${check.unit}`, `${check.budget} ${check.unit}`, check.inputs ?? "", check.ok ? "yes" : "NO"])]),
     "",

