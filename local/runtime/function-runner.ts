@@ -14,7 +14,11 @@ export function extractZip(zipPath: string, folder: string): Record<string, Uint
   const entries = unzipSync(fs.readFileSync(zipPath));
   fs.rmSync(folder, { recursive: true, force: true });
   fs.mkdirSync(folder, { recursive: true });
-  for (const [name, bytes] of Object.entries(entries)) fs.writeFileSync(path.join(folder, name), bytes);
+  for (const [name, bytes] of Object.entries(entries)) {
+    // Shared modules sit in shared/ inside the zip
+    fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+    fs.writeFileSync(path.join(folder, name), bytes);
+  }
   return entries;
 }
 

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { build as buildAsync, buildSync, version as esbuildVersion, type BuildOptions, type BuildResult } from "esbuild";
-import { Worker } from "node:worker_threads";
-import { zipSync, type Zippable } from "fflate";
+import { version as esbuildVersion, type BuildOptions } from "esbuild";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { BUILD_DIR, FUNCTIONS_DIR, PROJECT_ROOT } from "../paths";
 
 
@@ -133,33 +132,21 @@ function toBundle(handler: string, record: BuildRecord): FunctionBundle {
 export function prebuildFunctions(handlers: readonly string[], nodeTarget: string): void {
   const toBuild = handlersToBuild(handlers, nodeTarget);
   if (!toBuild.length) return;
-  const result = buildSync(esbuildOptions(toBuild, nodeTarget) as BuildOptions & { write: false; metafile: true });
-  for (const handler of toBuild) {
-    const contents = zipContents(handler, result);
-    record(handler, nodeTarget, result, contents, zipEntries(contents));
-  }
+  recordAll(toBuild, nodeTarget, runBuild(buildRequest(toBuild, nodeTarget)));
 }
 
 /**
- * The same, with esbuild's asynchronous API: esbuild works in its own process, so the caller can
- * load the rest of the app meanwhile (the app's modules take about half a second to load).
+ * The same without waiting: the build and the zipping run in a worker thread (esbuild in its own
+ * process), so they go on while this thread loads, builds and checks the app, and its results
+ * are ready when the app is.
  */
 export async function prebuildFunctionsAsync(handlers: readonly string[], nodeTarget: string): Promise<void> {
   const toBuild = handlersToBuild(handlers, nodeTarget);
   if (!toBuild.length) return;
   for (const handler of toBuild) pending.add(`${handler}@${nodeTarget}`);
-  // Zipping is as long as the build itself at a few hundred handlers: a second thread takes half.
-  const helper = toBuild.length >= PARALLEL_ZIP_THRESHOLD ? new ZipWorker() : undefined;
   try {
-    const result = await buildAsync(esbuildOptions(toBuild, nodeTarget) as BuildOptions & { write: false; metafile: true });
-    const contents = toBuild.map((handler) => zipContents(handler, result));
-    const half = helper ? Math.floor(contents.length / 2) : contents.length;
-    const zippedElsewhere = helper?.zip(contents.slice(half));
-    const zips = contents.slice(0, half).map(zipEntries);
-    zips.push(...((await zippedElsewhere) ?? []));
-    toBuild.forEach((handler, index) => record(handler, nodeTarget, result, contents[index]!, zips[index]!));
+    recordAll(toBuild, nodeTarget, await startBuild(buildRequest(toBuild, nodeTarget)));
   } finally {
-    helper?.stop();
     for (const handler of toBuild) pending.delete(`${handler}@${nodeTarget}`);
   }
 }
@@ -231,94 +218,152 @@ export function fillPendingBundles<T>(value: T): T {
   return value;
 }
 
-type BuildOutput = BuildResult<{ write: false; metafile: true }>;
+/** What the build worker needs: esbuild's options and, per handler, the folder its files go to. */
+interface BuildRequest {
+  readonly options: BuildOptions;
+  readonly handlers: ReadonlyArray<{ readonly handler: string; readonly slug: string }>;
+  readonly buildDir: string;
+  readonly projectRoot: string;
+  readonly esbuild: string;
+  readonly fflate: string;
+}
 
-/** A handler's output files as zip entries, sorted, with fixed times and modes. */
-export interface ZipContents {
-  readonly files: Zippable;
+/** What the worker made of one handler: its zip (written to the build folder) and what went in. */
+interface BuiltZip {
+  readonly handler: string;
+  readonly zipFile: string;
+  readonly sourceCodeHash: string;
+  readonly contentHash: string;
   readonly bundleBytes: number;
+  readonly zipBytes: number;
+  /** The files esbuild read, relative to the project. */
+  readonly inputs: readonly string[];
 }
 
-function zipContents(handler: string, result: BuildOutput): ZipContents {
-  const folder = path.join(BUILD_DIR, slugOf(handler));
-  const files: Zippable = {};
-  let bundleBytes = 0;
-  const outputs = result.outputFiles.filter((output) => path.dirname(output.path) === folder).sort((a, b) => a.path.localeCompare(b.path));
-  for (const output of outputs) {
-    const name = path.basename(output.path);
-    if (name === "index.js") bundleBytes = output.contents.byteLength;
-    files[name] = [output.contents, { mtime: FIXED_MTIME, os: UNIX, attrs: FILE_MODE << 16 }];
-  }
-  return { files, bundleBytes };
+type BuildReply = { readonly built: readonly BuiltZip[] } | { readonly error: string };
+
+function buildRequest(handlers: readonly string[], nodeTarget: string): BuildRequest {
+  return {
+    options: esbuildOptions(handlers, nodeTarget),
+    handlers: handlers.map((handler) => ({ handler, slug: slugOf(handler) })),
+    buildDir: BUILD_DIR,
+    projectRoot: PROJECT_ROOT,
+    esbuild: require.resolve("esbuild"),
+    fflate: require.resolve("fflate"),
+  };
 }
-
-const ZIP_OPTIONS = { level: 9, mtime: FIXED_MTIME } as const;
-export const zipEntries = (contents: ZipContents): Uint8Array => zipSync(contents.files, ZIP_OPTIONS);
-
-/** Builds of at least this many handlers zip on two threads. */
-const PARALLEL_ZIP_THRESHOLD = 32;
 
 /**
- * fflate's zipSync in a worker thread: the same pure-JavaScript deflate, so the bytes are the same
- * as on the main thread (a native zlib differs between Node versions). Started before the build,
- * so it is ready when the build's output arrives.
+ * The build, in a worker thread, in plain JavaScript (no loader there): esbuild, then per handler a
+ * zip of its `index.js` and map, sorted, with the fixed time and mode, deflated by fflate (pure
+ * JavaScript: the same bytes on every Node, where a native zlib differs between versions), named
+ * and hashed by its content and written through a rename (parallel synths never see half a zip).
+ * Level 6 is within 0.2% of level 9's size in three quarters of its time (207 handlers: 4.50 vs
+ * 4.49 MB, 442 vs 590 ms). The reply goes to `port`; with `signal`, the waiting thread is woken.
  */
-export class ZipWorker {
-  private readonly worker = new Worker(
-    `const { parentPort } = require("node:worker_threads");
-const { zipSync } = require(${JSON.stringify(require.resolve("fflate"))});
-parentPort.on("message", ({ jobs, options }) => {
-  const zips = jobs.map((files) => zipSync(files, options));
-  parentPort.postMessage(zips, zips.map((zip) => zip.buffer));
-});`,
-    // No loader in the worker: it runs plain JavaScript.
-    { eval: true, execArgv: [] },
-  );
+const BUILD_WORKER = `
+const { workerData } = require("node:worker_threads");
+const fs = require("node:fs");
+const path = require("node:path");
+const { createHash } = require("node:crypto");
+const { request, port, signal } = workerData;
+const esbuild = require(request.esbuild);
+const { zipSync } = require(request.fflate);
+const reply = (message) => {
+  port.postMessage(message);
+  if (signal) {
+    Atomics.store(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  }
+};
+const writeOnce = (target, bytes) => {
+  if (fs.existsSync(target)) return;
+  const temporary = target + "." + process.pid + "." + Math.random().toString(36).slice(2) + ".tmp";
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(temporary, bytes);
+  fs.renameSync(temporary, target);
+};
+esbuild.build(request.options).then((result) => {
+  const mtime = new Date(${FIXED_MTIME.getFullYear()}, ${FIXED_MTIME.getMonth()}, ${FIXED_MTIME.getDate()}, 0, 0, 0);
+  const built = request.handlers.map(({ handler, slug }) => {
+    const folder = path.join(request.buildDir, slug);
+    const files = {};
+    let bundleBytes = 0;
+    for (const output of result.outputFiles.filter((file) => path.dirname(file.path) === folder).sort((a, b) => a.path.localeCompare(b.path))) {
+      const name = path.basename(output.path);
+      if (name === "index.js") bundleBytes = output.contents.byteLength;
+      files[name] = [output.contents, { mtime, os: ${UNIX}, attrs: ${FILE_MODE} << 16 }];
+    }
+    const zip = zipSync(files, { level: 6, mtime });
+    const sha256 = createHash("sha256").update(zip);
+    const hex = sha256.copy().digest("hex");
+    const zipFile = slug + "-" + hex.slice(0, 16) + ".zip";
+    writeOnce(path.join(request.buildDir, zipFile), zip);
+    const index = result.metafile.outputs[path.relative(request.projectRoot, path.join(folder, "index.js"))];
+    if (!index) throw new Error("esbuild wrote no " + slug + "/index.js");
+    return { handler, zipFile, sourceCodeHash: sha256.digest("base64"), contentHash: hex.slice(0, 16).toUpperCase(), bundleBytes, zipBytes: zip.byteLength, inputs: Object.keys(index.inputs) };
+  });
+  reply({ built });
+}).catch((error) => reply({ error: error.message }));
+`;
 
-  zip(contents: readonly ZipContents[]): Promise<Uint8Array[]> {
-    return new Promise((resolve, reject) => {
-      this.worker.once("message", resolve);
-      this.worker.once("error", reject);
-      this.worker.postMessage({ jobs: contents.map((content) => content.files), options: ZIP_OPTIONS });
+function buildWorker(request: BuildRequest, signal?: Int32Array): { worker: Worker; port: MessagePort } {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(BUILD_WORKER, { eval: true, execArgv: [], workerData: { request, port: port2, signal }, transferList: [port2] });
+  return { worker, port: port1 };
+}
+
+/** The build in a worker, waited for: a synchronous build that shares every line with the asynchronous one. */
+function runBuild(request: BuildRequest): readonly BuiltZip[] {
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { worker, port } = buildWorker(request, signal);
+  try {
+    Atomics.wait(signal, 0, 0);
+    return builtOrThrow(receiveMessageOnPort(port)!.message as BuildReply);
+  } finally {
+    port.close();
+    void worker.terminate();
+  }
+}
+
+function startBuild(request: BuildRequest): Promise<readonly BuiltZip[]> {
+  const { worker, port } = buildWorker(request);
+  return new Promise<BuildReply>((resolve, reject) => {
+    port.once("message", resolve);
+    worker.once("error", reject);
+  })
+    .then(builtOrThrow)
+    .finally(() => {
+      port.close();
+      void worker.terminate();
     });
-  }
-
-  stop(): void {
-    void this.worker.terminate();
-  }
 }
 
-/** Writes a handler's zip and build record, and keeps it in memory. */
-function record(handler: string, nodeTarget: string, result: BuildOutput, contents: ZipContents, zip: Uint8Array): void {
-  const slug = slugOf(handler);
-  const folder = path.join(BUILD_DIR, slug);
-  const sha256 = createHash("sha256").update(zip);
-  const hex = sha256.copy().digest("hex");
-  const zipFile = `${slug}-${hex.slice(0, 16)}.zip`;
-  writeOnce(path.join(BUILD_DIR, zipFile), zip);
-
-  const metafileOutput = result.metafile.outputs[path.relative(PROJECT_ROOT, path.join(folder, "index.js"))];
-  if (!metafileOutput) throw new Error(`esbuild wrote no ${slug}/index.js`);
-  const inputs: Record<string, string> = {};
-  for (const input of [...Object.keys(metafileOutput.inputs), ...CONFIG_FILES].sort()) {
-    inputs[input] = sha256File(path.join(PROJECT_ROOT, input)) ?? "missing";
-  }
-  const built: BuildRecord = {
-    key: recordKey(handler, nodeTarget),
-    inputs,
-    zipFile,
-    sourceCodeHash: sha256.digest("base64"),
-    contentHash: hex.slice(0, 16).toUpperCase(),
-    bundleBytes: contents.bundleBytes,
-    zipBytes: zip.byteLength,
-  };
-  writeThrough(recordFileOf(handler, nodeTarget), JSON.stringify(built, null, 2) + "\n");
-  bundles.set(`${handler}@${nodeTarget}`, toBundle(handler, built));
+/** esbuild's failure as esbuild words it (`Build failed with 1 error: file:line:col: ERROR: ...`), which the commands print as one line. */
+function builtOrThrow(reply: BuildReply): readonly BuiltZip[] {
+  if ("error" in reply) throw new Error(reply.error);
+  return reply.built;
 }
 
-/** Content-addressed, written through a rename: parallel synths never see a half-written zip. */
-function writeOnce(target: string, bytes: Uint8Array): void {
-  if (!fs.existsSync(target)) writeThrough(target, bytes);
+/** Writes each built handler's record (with the content hash of every input) and keeps it in memory. */
+function recordAll(handlers: readonly string[], nodeTarget: string, built: readonly BuiltZip[]): void {
+  for (const zip of built) {
+    const inputs: Record<string, string> = {};
+    for (const input of [...zip.inputs, ...CONFIG_FILES].sort()) inputs[input] = sha256File(path.join(PROJECT_ROOT, input)) ?? "missing";
+    const record: BuildRecord = {
+      key: recordKey(zip.handler, nodeTarget),
+      inputs,
+      zipFile: zip.zipFile,
+      sourceCodeHash: zip.sourceCodeHash,
+      contentHash: zip.contentHash,
+      bundleBytes: zip.bundleBytes,
+      zipBytes: zip.zipBytes,
+    };
+    writeThrough(recordFileOf(zip.handler, nodeTarget), JSON.stringify(record, null, 2) + "\n");
+    bundles.set(`${zip.handler}@${nodeTarget}`, toBundle(zip.handler, record));
+  }
+  const missing = handlers.filter((handler) => !bundles.has(`${handler}@${nodeTarget}`));
+  if (missing.length) throw new Error(`the build made no zip for ${missing.join(", ")}`);
 }
 
 function writeThrough(target: string, content: Uint8Array | string): void {
