@@ -9,6 +9,7 @@ import { expectedError, parseCommandLine, runCli } from "../local/cli/command-li
 import { PROJECT_ROOT } from "../stacks/paths";
 import { ALLOWED, forbiddenDifferences, jsonDifferences, sameProviderSource } from "./check-cdktn-diff";
 import { removeFolder, REPOSITORY_FILES } from "./project-copy";
+import { SYNTH_ARGS } from "../local/stack/synth-cache";
 
 /** CDK Terrain, the maintained fork of CDKTF, under CDKTF's package names: no import changes. */
 export const CDKTN_ALIASES = {
@@ -52,7 +53,7 @@ runCli(() => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "check-cdktn-"));
   try {
     const todayOut = path.join(work, "today");
-    const today = run(process.execPath, ["--import", "tsx", "main.ts", "--force"], PROJECT_ROOT, { CDKTF_OUTDIR: todayOut });
+    const today = run(process.execPath, [...SYNTH_ARGS, "--force"], PROJECT_ROOT, { CDKTF_OUTDIR: todayOut });
     if (today.status !== 0) throw expectedError(`today's synth failed:\n${today.stderr}`);
 
     const install = aliasedInstall();
@@ -72,7 +73,7 @@ runCli(() => {
     const forkOut = path.join(work, "fork-out");
     const steps: Array<[string, () => { status: number | null; stdout: string; stderr: string }]> = [
       ["type check", () => run(process.execPath, [path.join(copy, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", copy], copy)],
-      ["synth", () => run(process.execPath, ["--import", "tsx", "main.ts", "--force"], copy, { CDKTF_OUTDIR: forkOut })],
+      ["synth", () => run(process.execPath, [...SYNTH_ARGS, "--force"], copy, { CDKTF_OUTDIR: forkOut })],
       ["npm test's suite", () => run(process.execPath, [path.join(copy, "node_modules", "jest", "bin", "jest.js"), "--ci"], copy)],
     ];
     for (const [name, step] of steps) {

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { listFiles } from "../local/stack/files";
 import { PROJECT_ROOT } from "../stacks/paths";
+import { SYNTH_ARGS } from "../local/stack/synth-cache";
 
 export { listFiles };
 
@@ -26,7 +27,7 @@ export function copyProject(prefix = "notes-copy-", extra: readonly string[] = [
 
 /** Runs the app the way `npm run synth` does, in `folder`, writing to `outdir`. */
 export function synthIn(folder: string, outdir: string, env: NodeJS.ProcessEnv = {}): void {
-  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], {
+  execFileSync(process.execPath, SYNTH_ARGS, {
     cwd: folder,
     env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir, STATE_BUCKET: "", ...env },
     stdio: "pipe",

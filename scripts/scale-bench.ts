@@ -8,6 +8,7 @@ import { copyProject, differingFiles, removeFolder } from "./project-copy";
 import { generateRoutes, routeCount } from "./scale-routes";
 import { OfflineTerraform, terraformVersion } from "./terraform/offline-terraform";
 import { fakeDeploy } from "./terraform/fake-apply";
+import { SYNTH_ARGS } from "../local/stack/synth-cache";
 
 export interface ScaleRow {
   readonly routes: number;
@@ -32,7 +33,7 @@ export interface ScaleRow {
 function synth(copy: string, outdir: string, args: readonly string[] = []): { ms: number; peakMiB: number; stdout: string } {
   const rssFile = path.join(os.tmpdir(), `peak-rss-${process.pid}-${Date.now()}`);
   const started = performance.now();
-  const result = spawnSync(process.execPath, ["--require", path.join(__dirname, "peak-rss.cjs"), "--import", "tsx", "main.ts", ...args], {
+  const result = spawnSync(process.execPath, ["--require", path.join(__dirname, "peak-rss.cjs"), ...SYNTH_ARGS, ...args], {
     cwd: copy,
     encoding: "utf8",
     env: { ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "", CDKTF_OUTDIR: outdir, PEAK_RSS_FILE: rssFile },

@@ -3,10 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { environments } from "../../environments";
+import { SYNTH_ARGS } from "../../local/stack/synth-cache";
 import { copyProject, listFiles, removeFolder, REPOSITORY_EXTRAS } from "../../scripts/project-copy";
 import { PROJECT_ROOT } from "../../stacks/paths";
 import { commandEntries } from "../helpers/commands";
-import { runTs } from "../helpers/processes";
+import { runCommand, runTs } from "../helpers/processes";
 
 const STACK_TRACE = /^\s+at |Node\.js v\d|node:internal/m;
 
@@ -186,18 +187,22 @@ describe("every command behaves the same", () => {
       return { line: text.split("\n").length + 1, restore: () => fs.writeFileSync(path.join(copy, file), text) };
     };
 
+    /** The npm script itself, as a user runs it: for synth that is the bundling launcher, not tsx. */
+    const npmRun = (script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+      runCommand("npm", ["run", "-s", script, "--", ...args], { cwd: copy, env: { ...process.env, STATE_BUCKET: "", DEBUG: "", ...env } });
+
     test.each([
-      ["synth", "main.ts", []],
-      ["dev", "local/commands/dev.ts", ["--port", "0", "--web-port", "0", "--no-watch"]],
-      ["token", "local/commands/token.ts", ["--user", "bob"]],
-      ["smoke", "scripts/smoke.ts", ["--local"]],
-      ["verify", "scripts/verify.ts", ["--local"]],
-      ["deploy", "scripts/deploy.ts", ["dev"]],
-      ["docs:update", "scripts/update-docs.ts", []],
-    ])("in the route table: npm run %s", async (_, file, args) => {
+      ["synth", []],
+      ["dev", ["--port", "0", "--web-port", "0", "--no-watch"]],
+      ["token", ["--user", "bob"]],
+      ["smoke", ["--local"]],
+      ["verify", ["--local"]],
+      ["deploy", ["dev"]],
+      ["docs:update", []],
+    ])("in the route table: npm run %s", async (script, args) => {
       const broken = breakFile("stacks/api/routes.ts");
       try {
-        const result = await runTs(copy, file, args, { HOME: copy });
+        const result = await npmRun(script, args, { HOME: copy });
         expect(result.stderr).toMatch(new RegExp(`^stacks/api/routes\\.ts:${broken.line}:\\d+: [^\\n]+\\n$`));
         expect(result.status).toBe(1);
       } finally {
@@ -206,12 +211,12 @@ describe("every command behaves the same", () => {
     });
 
     test.each([
-      ["synth", "main.ts", []],
-      ["dev", "local/commands/dev.ts", ["--port", "0", "--web-port", "0", "--no-watch"]],
-    ])("in a handler: npm run %s", async (_, file, args) => {
+      ["synth", []],
+      ["dev", ["--port", "0", "--web-port", "0", "--no-watch"]],
+    ])("in a handler: npm run %s", async (script, args) => {
       const broken = breakFile("functions/notes/create.ts");
       try {
-        const result = await runTs(copy, file, args, { CDKTF_OUTDIR: path.join(copy, "out-handler") });
+        const result = await npmRun(script, args, { CDKTF_OUTDIR: path.join(copy, "out-handler") });
         expect(result.stderr).toMatch(new RegExp(`^functions/notes/create\\.ts:${broken.line}:\\d+: [^\\n]+\\n$`));
         expect(result.status).toBe(1);
       } finally {
@@ -230,5 +235,44 @@ describe("every command behaves the same", () => {
     const named = await runTs(PROJECT_ROOT, "scripts/deploy.ts", ["--stack", "prod-data", "--plan-out", "never.tfplan"], { ...noCredentials, AWS_PROFILE: "notes-prod" });
     expect(named.stderr).toMatch(new RegExp(`^AWS_PROFILE=notes-prod gives no credentials for prod-data \\(account ${environments.prod.accountId}, ${environments.prod.region}\\): `));
     expect(named.status).toBe(1);
+  });
+});
+
+describe("npm run synth: the app bundled, rebuilt when one of its inputs changes", () => {
+  const copy = copyProject("notes-launcher-");
+  afterAll(() => removeFolder(copy));
+  const synth = (outdir: string, args: readonly string[] = []) =>
+    runCommand(process.execPath, [...SYNTH_ARGS, ...args], { cwd: copy, env: { ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "", CDKTF_OUTDIR: path.join(copy, outdir) } });
+  const bundle = path.join(copy, ".build", "app", "main.cjs");
+
+  test("writes what main.ts under tsx writes, byte for byte", async () => {
+    expect((await synth("out-launcher")).status).toBe(0);
+    expect((await runTs(copy, "main.ts", [], { CDKTF_OUTDIR: path.join(copy, "out-tsx") })).status).toBe(0);
+    const files = listFiles(path.join(copy, "out-tsx"));
+    expect(files.length).toBeGreaterThan(20);
+    expect(listFiles(path.join(copy, "out-launcher"))).toEqual(files);
+    for (const file of files) expect([file, fs.readFileSync(path.join(copy, "out-launcher", file)).equals(fs.readFileSync(path.join(copy, "out-tsx", file)))]).toEqual([file, true]);
+  });
+
+  test("keeps the bundle while nothing changes, and rebuilds it for an edit, which the next synth shows", async () => {
+    // GIVEN the bundle of the first synth
+    expect((await synth("out-again", ["--force"])).status).toBe(0);
+    const built = fs.statSync(bundle).mtimeMs;
+    expect((await synth("out-again", ["--force"])).status).toBe(0);
+    expect(fs.statSync(bundle).mtimeMs).toBe(built);
+    // WHEN a route's scopes change
+    const routes = path.join(copy, "stacks", "api", "routes.ts");
+    const original = fs.readFileSync(routes, "utf8");
+    fs.writeFileSync(routes, original.replace('path: "/me", handler: "me", scopes: ["notes.read"]', 'path: "/me", handler: "me", scopes: ["notes.write"]'));
+    try {
+      const result = await synth("out-edited");
+      // THEN the bundle is rebuilt and the method requires the new scope
+      expect(result.status).toBe(0);
+      expect(fs.statSync(bundle).mtimeMs).not.toBe(built);
+      const matrix = fs.readFileSync(path.join(copy, "out-edited", "stacks", "dev", "auth-matrix.md"), "utf8");
+      expect(matrix).toMatch(/\| GET \| `\/me` \| `https:\/\/notes\.example\.com\/notes\.write` \|/);
+    } finally {
+      fs.writeFileSync(routes, original);
+    }
   });
 });

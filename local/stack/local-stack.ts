@@ -5,7 +5,7 @@ import { environments } from "../../environments";
 import { PROJECT_ROOT } from "../../stacks/paths";
 import { UsageError } from "../cli/command-line";
 import { readStackModel, type StackModel } from "./stack-model";
-import { SYNTH_INPUTS } from "./synth-cache";
+import { SYNTH_ARGS, SYNTH_INPUTS } from "./synth-cache";
 import { readEnvironmentConfig, type TerraformJson } from "./terraform-config";
 
 export const LOCAL_DATA_DIR = path.join(PROJECT_ROOT, ".local");
@@ -71,7 +71,7 @@ export type SynthOutcome = { readonly ok: true } | { readonly ok: false; readonl
  */
 export function synthesizeInChild(outdir = DEFAULT_OUTDIR): Promise<SynthOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "main.ts"], {
+    const child = spawn(process.execPath, SYNTH_ARGS, {
       cwd: PROJECT_ROOT,
       env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir },
       stdio: ["ignore", "ignore", "pipe"],

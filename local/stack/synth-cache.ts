@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from "../../stacks/paths";
 import { listFiles } from "./files";
 
 /** Everything a synth reads from the project: a change to any file under these changes its output. */
+/** How `npm run synth` runs the app, as arguments of `node`: main.ts, bundled and kept in .build/app/ until an input changes. */
+export const SYNTH_ARGS = ["local/stack/run-app.cjs"];
 export const SYNTH_INPUTS = ["main.ts", "environments.ts", "cdktf.json", "package.json", "package-lock.json", "tsconfig.json", "stacks", "functions", "local"];
 /** Environment variables the app reads while it synthesizes. */
 const INPUT_VARIABLES = ["STATE_BUCKET", "STATE_REGION", "REQUIRE_REMOTE_STATE", "SYNTH_HCL_OUTPUT", "CDKTF_CONTEXT_JSON", "CDKTF_TARGET_STACK_ID"];

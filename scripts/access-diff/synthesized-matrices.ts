@@ -8,6 +8,7 @@ import { LOCAL_DATA_DIR } from "../../local/stack/local-stack";
 import type { AuthMatrix } from "../../stacks/matrix/auth-matrix";
 import { AUTH_MATRIX_JSON } from "../../stacks/matrix/auth-matrix-files";
 import { PROJECT_ROOT } from "../../stacks/paths";
+import { SYNTH_ARGS } from "../../local/stack/synth-cache";
 
 const run = promisify(execFile);
 /** Exit code of a diff that could not be computed: never 1, which means "access widened". */
@@ -32,7 +33,9 @@ export function readMatrices(outdir: string): Map<string, AuthMatrix> {
 export async function synthesizedMatrices(folder: string, label: string): Promise<Map<string, AuthMatrix>> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "access-diff-out-"));
   try {
-    await run(process.execPath, ["--import", "tsx", "main.ts"], {
+    // A commit from before the launcher runs main.ts through tsx
+    const launcher = fs.existsSync(path.join(folder, SYNTH_ARGS[0]!));
+    await run(process.execPath, launcher ? SYNTH_ARGS : ["--import", "tsx", "main.ts"], {
       cwd: folder,
       env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir, STATE_BUCKET: "", REQUIRE_REMOTE_STATE: "" },
       maxBuffer: 64 * 1024 * 1024,
