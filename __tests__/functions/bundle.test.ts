@@ -21,23 +21,50 @@ describe("bundleFunction", () => {
   const bundle = bundleInFreshProcess("notes/list", "UTC");
   const entries = unzipSync(fs.readFileSync(bundle.zipPath));
 
-  test("zips a minified index.js and its source map, sorted", () => {
-    expect(Object.keys(entries)).toEqual(["index.js", "index.js.map"]);
-    const code = Buffer.from(entries["index.js"]!).toString("utf8");
+  test("zips the handler's minified index.js and, as shared.js, the shared modules it uses, each with its source map, sorted", () => {
+    expect(Object.keys(entries)).toEqual(["index.js", "index.js.map", "shared.js", "shared.js.map"]);
+    const text = (name: string) => Buffer.from(entries[name]!).toString("utf8");
     // Minified: no indented line (line breaks remain only inside template literals)
-    expect(code).not.toMatch(/^[ \t]+\S/m);
-    expect(code).toContain("//# sourceMappingURL=index.js.map");
-    const map = JSON.parse(Buffer.from(entries["index.js.map"]!).toString("utf8"));
-    expect(map.sources.some((source: string) => source.endsWith("functions/notes/list.ts"))).toBe(true);
-    expect(map.sourcesContent).toBeUndefined();
+    for (const name of ["index.js", "shared.js"]) expect(text(name)).not.toMatch(/^[ \t]+\S/m);
+    expect(text("index.js")).toContain("//# sourceMappingURL=index.js.map");
+    expect(text("shared.js")).toContain("//# sourceMappingURL=shared.js.map");
+    const maps = ["index.js.map", "shared.js.map"].map((name) => JSON.parse(text(name)) as { sources: string[]; sourcesContent?: unknown });
+    expect(maps[0]!.sources.some((source) => source.endsWith("functions/notes/list.ts"))).toBe(true);
+    expect(maps[1]!.sources.some((source) => source.endsWith("functions/shared/notes-store.ts"))).toBe(true);
+    expect(maps.map((map) => map.sourcesContent)).toEqual([undefined, undefined]);
   });
 
-  test("bundles every dependency: nothing is required from the runtime's SDK or node_modules", () => {
-    const code = Buffer.from(entries["index.js"]!).toString("utf8");
-    const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!);
-    expect(required.length).toBeGreaterThan(0);
-    expect(required.every((name) => name.startsWith("node:") || ["crypto", "http", "https", "querystring", "url"].includes(name))).toBe(true);
-    expect(bundle.bundleBytes).toBe(entries["index.js"]!.byteLength);
+  test("bundles every dependency: the handler requires only shared.js and Node's own modules, shared.js only Node's", () => {
+    const requiredBy = (name: string) => [...Buffer.from(entries[name]!).toString("utf8").matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!);
+    const builtIn = (name: string) => name.startsWith("node:") || ["crypto", "http", "https", "querystring", "url"].includes(name);
+    expect(requiredBy("index.js")).toContain("./shared.js");
+    expect(requiredBy("index.js").every((name) => name === "./shared.js" || builtIn(name))).toBe(true);
+    expect(requiredBy("shared.js").length).toBeGreaterThan(0);
+    expect(requiredBy("shared.js").every(builtIn)).toBe(true);
+    expect(bundle.bundleBytes).toBe(entries["index.js"]!.byteLength + entries["shared.js"]!.byteLength);
+  });
+
+  test("a handler's shared.js holds only the shared modules it uses: the health check carries no DynamoDB client", () => {
+    const health = unzipSync(fs.readFileSync(bundleFunction("health", "node24").zipPath));
+    const sources = (name: string) => (JSON.parse(Buffer.from(name === "health" ? health["shared.js.map"]! : entries["shared.js.map"]!).toString("utf8")) as { sources: string[] }).sources.map((source) => source.replace(/^(\.\.\/)+/, ""));
+    expect(sources("health")).toEqual(expect.arrayContaining(["functions/shared/handler.ts", "functions/shared/http.ts"]));
+    expect(sources("health").some((source) => /dynamodb|notes-store|aws4|valibot/.test(source))).toBe(false);
+    expect(sources("list")).toEqual(expect.arrayContaining(["functions/shared/dynamodb.ts", "functions/shared/notes-store.ts"]));
+  });
+
+  test("a new handler changes no other handler's zip: a zip's bytes depend on its own code and the shared modules it uses", () => {
+    // (the growth test's synth adds a route and a handler; here, the zips of two handlers built with and without others)
+    const copy = copyProject("notes-bundle-alone-");
+    try {
+      const hashes = (handlers: readonly string[]) =>
+        JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "-e", `const b = require("./stacks/functions/bundle"); b.prebuildFunctions(${JSON.stringify(handlers)}, "node24"); process.stdout.write(JSON.stringify(${JSON.stringify(handlers)}.map((h) => b.bundleFunction(h, "node24").sourceCodeHash)));`], { cwd: copy, encoding: "utf8" })) as string[];
+      const pair = hashes(["notes/get", "health"]);
+      fs.rmSync(`${copy}/.build`, { recursive: true, force: true });
+      const all = hashes(["notes/get", "health", "notes/list", "notes/create", "notes/update", "notes/delete", "me"]);
+      expect(all.slice(0, 2)).toEqual(pair);
+    } finally {
+      removeFolder(copy);
+    }
   });
 
   test("source_code_hash is the base64 SHA-256 of the zip bytes", () => {
@@ -54,8 +81,8 @@ describe("bundleFunction", () => {
 
   test("entries carry a fixed timestamp and read-only file mode", () => {
     const listing = execFileSync("unzip", ["-Z", "-l", bundle.zipPath], { encoding: "utf8" });
-    const lines = listing.split("\n").filter((line) => line.includes("index.js"));
-    expect(lines).toHaveLength(2);
+    const lines = listing.split("\n").filter((line) => /\b(index|shared)\.js/.test(line));
+    expect(lines).toHaveLength(4);
     for (const line of lines) {
       expect(line).toMatch(/^-rw-r--r--/);
       expect(line).toMatch(/80-Jan-01 00:00/);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { Fn, Lazy, type IResolveContext, type TerraformResource } from "cdktf";
+import { Fn, Lazy, TerraformStack, type IResolveContext, type TerraformResource } from "cdktf";
 import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
@@ -8,6 +8,7 @@ import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { ApiConfig } from "../config";
+import { CheckedStack } from "../policy/checked-stack";
 
 export interface ApiStageProps {
   readonly restApiId: string;
@@ -41,7 +42,10 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 export function configurationHash(members: readonly TerraformResource[], context: IResolveContext): string {
   const hash = createHash("sha256");
   for (const member of members) {
-    hash.update(JSON.stringify(context.resolve(member.toTerraform())));
+    // Resolved by the same preparing pass already, when the member comes before the deployment
+    const stack = TerraformStack.of(member);
+    const prepared = stack instanceof CheckedStack ? stack.preparedFragment(member) : undefined;
+    hash.update(JSON.stringify(prepared ?? context.resolve(member.toTerraform())));
   }
   return hash.digest("hex");
 }

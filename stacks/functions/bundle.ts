@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { version as esbuildVersion, type BuildOptions } from "esbuild";
+import type { BuildReply, BuildRequest, BuiltZip } from "./build-worker";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { BUILD_DIR, FUNCTIONS_DIR, PROJECT_ROOT } from "../paths";
 
@@ -12,7 +13,6 @@ import { BUILD_DIR, FUNCTIONS_DIR, PROJECT_ROOT } from "../paths";
  */
 const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
 const FILE_MODE = 0o100644;
-const UNIX = 3;
 
 export interface FunctionBundle {
   /** Handler module under `functions/`, for example `notes/list`. */
@@ -94,8 +94,12 @@ function esbuildOptions(handlers: readonly string[], nodeTarget: string): BuildO
 /** What makes a build of `handler` reusable: esbuild's version, the options, the zip format. */
 function recordKey(handler: string, nodeTarget: string): string {
   const options = { ...esbuildOptions([handler], nodeTarget), absWorkingDir: undefined, outdir: undefined, entryPoints: [handler] };
-  return createHash("sha256").update(JSON.stringify({ esbuild: esbuildVersion, options, zip: FIXED_MTIME.getTime() })).digest("hex");
+  // The worker's source is the zip's layout and format: a new one builds every zip anew
+  workerSourceHash ??= createHash("sha256").update(fs.readFileSync(WORKER_SOURCE)).digest("hex");
+  return createHash("sha256").update(JSON.stringify({ esbuild: esbuildVersion, options, zip: FIXED_MTIME.getTime(), level: ZIP_LEVEL, worker: workerSourceHash })).digest("hex");
 }
+
+let workerSourceHash: string | undefined;
 
 const recordFileOf = (handler: string, nodeTarget: string) => path.join(CACHE_DIR, `${slugOf(handler)}@${nodeTarget}.json`);
 
@@ -218,98 +222,32 @@ export function fillPendingBundles<T>(value: T): T {
   return value;
 }
 
-/** What the build worker needs: esbuild's options and, per handler, the folder its files go to. */
-interface BuildRequest {
-  readonly options: BuildOptions;
-  readonly handlers: ReadonlyArray<{ readonly handler: string; readonly slug: string }>;
-  readonly buildDir: string;
-  readonly projectRoot: string;
-  readonly esbuild: string;
-  readonly fflate: string;
-}
-
-/** What the worker made of one handler: its zip (written to the build folder) and what went in. */
-interface BuiltZip {
-  readonly handler: string;
-  readonly zipFile: string;
-  readonly sourceCodeHash: string;
-  readonly contentHash: string;
-  readonly bundleBytes: number;
-  readonly zipBytes: number;
-  /** The files esbuild read, relative to the project. */
-  readonly inputs: readonly string[];
-}
-
-type BuildReply = { readonly built: readonly BuiltZip[] } | { readonly error: string };
+/** The build runs in a worker thread: build-worker.ts. */
+const WORKER_SOURCE = path.join(PROJECT_ROOT, "stacks", "functions", "build-worker.ts");
+/** What the handlers share: functions/shared/, bundled into each zip's shared.js (build-worker.ts). */
+const SHARED_FOLDER = "shared";
+/** fflate's level 6: within 0.2% of level 9's size in three quarters of its time (207 handlers: 4.50 vs 4.49 MB, 442 vs 590 ms). */
+const ZIP_LEVEL = 6;
 
 function buildRequest(handlers: readonly string[], nodeTarget: string): BuildRequest {
+  const { entryPoints: _entries, outdir: _outdir, absWorkingDir: _root, ...options } = esbuildOptions(handlers, nodeTarget);
   return {
-    options: esbuildOptions(handlers, nodeTarget),
     handlers: handlers.map((handler) => ({ handler, slug: slugOf(handler) })),
+    functionsDir: FUNCTIONS_DIR,
+    sharedFolder: SHARED_FOLDER,
     buildDir: BUILD_DIR,
     projectRoot: PROJECT_ROOT,
-    esbuild: require.resolve("esbuild"),
-    fflate: require.resolve("fflate"),
+    options,
+    level: ZIP_LEVEL,
+    mtime: [FIXED_MTIME.getFullYear(), FIXED_MTIME.getMonth(), FIXED_MTIME.getDate()],
+    fileMode: FILE_MODE,
   };
 }
 
-/**
- * The build, in a worker thread, in plain JavaScript (no loader there): esbuild, then per handler a
- * zip of its `index.js` and map, sorted, with the fixed time and mode, deflated by fflate (pure
- * JavaScript: the same bytes on every Node, where a native zlib differs between versions), named
- * and hashed by its content and written through a rename (parallel synths never see half a zip).
- * Level 6 is within 0.2% of level 9's size in three quarters of its time (207 handlers: 4.50 vs
- * 4.49 MB, 442 vs 590 ms). The reply goes to `port`; with `signal`, the waiting thread is woken.
- */
-const BUILD_WORKER = `
-const { workerData } = require("node:worker_threads");
-const fs = require("node:fs");
-const path = require("node:path");
-const { createHash } = require("node:crypto");
-const { request, port, signal } = workerData;
-const esbuild = require(request.esbuild);
-const { zipSync } = require(request.fflate);
-const reply = (message) => {
-  port.postMessage(message);
-  if (signal) {
-    Atomics.store(signal, 0, 1);
-    Atomics.notify(signal, 0);
-  }
-};
-const writeOnce = (target, bytes) => {
-  if (fs.existsSync(target)) return;
-  const temporary = target + "." + process.pid + "." + Math.random().toString(36).slice(2) + ".tmp";
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(temporary, bytes);
-  fs.renameSync(temporary, target);
-};
-esbuild.build(request.options).then((result) => {
-  const mtime = new Date(${FIXED_MTIME.getFullYear()}, ${FIXED_MTIME.getMonth()}, ${FIXED_MTIME.getDate()}, 0, 0, 0);
-  const built = request.handlers.map(({ handler, slug }) => {
-    const folder = path.join(request.buildDir, slug);
-    const files = {};
-    let bundleBytes = 0;
-    for (const output of result.outputFiles.filter((file) => path.dirname(file.path) === folder).sort((a, b) => a.path.localeCompare(b.path))) {
-      const name = path.basename(output.path);
-      if (name === "index.js") bundleBytes = output.contents.byteLength;
-      files[name] = [output.contents, { mtime, os: ${UNIX}, attrs: ${FILE_MODE} << 16 }];
-    }
-    const zip = zipSync(files, { level: 6, mtime });
-    const sha256 = createHash("sha256").update(zip);
-    const hex = sha256.copy().digest("hex");
-    const zipFile = slug + "-" + hex.slice(0, 16) + ".zip";
-    writeOnce(path.join(request.buildDir, zipFile), zip);
-    const index = result.metafile.outputs[path.relative(request.projectRoot, path.join(folder, "index.js"))];
-    if (!index) throw new Error("esbuild wrote no " + slug + "/index.js");
-    return { handler, zipFile, sourceCodeHash: sha256.digest("base64"), contentHash: hex.slice(0, 16).toUpperCase(), bundleBytes, zipBytes: zip.byteLength, inputs: Object.keys(index.inputs) };
-  });
-  reply({ built });
-}).catch((error) => reply({ error: error.message }));
-`;
-
 function buildWorker(request: BuildRequest, signal?: Int32Array): { worker: Worker; port: MessagePort } {
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(BUILD_WORKER, { eval: true, execArgv: [], workerData: { request, port: port2, signal }, transferList: [port2] });
+  // TypeScript through tsx's CommonJS loader, whether this thread runs under tsx or as the synth's bundle
+  const worker = new Worker(WORKER_SOURCE, { execArgv: ["--require", require.resolve("tsx/cjs")], workerData: { request, port: port2, signal }, transferList: [port2] });
   return { worker, port: port1 };
 }
 
