@@ -1,5 +1,6 @@
 import "../local/cli/report-load-errors";
 import { parseCommandLine, runCli } from "../local/cli/command-line";
+import type { AuthMatrix } from "../stacks/matrix/auth-matrix";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { compareMatrices } from "./access-diff/compare";
 import { reportLines, widened } from "./access-diff/report";
@@ -22,7 +23,11 @@ route, 2 when it cannot compare (a bad command line, a base that does not synthe
 runCli(async () => {
   const { values } = parseCommandLine(spec);
   const commit = commitOf(values.base ?? defaultBase());
-  const [before, after] = await Promise.all([matricesAt(commit), synthesizedMatrices(PROJECT_ROOT, "the working tree")]);
+  // Both synths end before it reports: a failed one never leaves the other writing into the project
+  const settled = await Promise.allSettled([matricesAt(commit), synthesizedMatrices(PROJECT_ROOT, "the working tree")]);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  const [before, after] = settled.map((result) => (result as PromiseFulfilledResult<Map<string, AuthMatrix>>).value) as [Map<string, AuthMatrix>, Map<string, AuthMatrix>];
   const diffs = compareMatrices(before, after);
   const base = `${values.base ?? "the merge base with main"} (${commit.slice(0, 12)})`;
   process.stdout.write(values.json ? `${JSON.stringify({ base: { ref: values.base ?? null, commit }, widened: widened(diffs), stacks: diffs }, null, 2)}\n` : reportLines(diffs, base).map((line) => `${line}\n`).join(""));

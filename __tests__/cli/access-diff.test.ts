@@ -6,6 +6,17 @@ import { runTs } from "../helpers/processes";
 
 jest.setTimeout(180_000);
 
+/** The command lines of the processes whose working folder is `folder`. */
+function processesIn(folder: string): string[] {
+  return fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+    try {
+      return fs.readlinkSync(`/proc/${pid}/cwd`) === folder ? [fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim()] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** `npm run access-diff` in a git repository: the base synthesized from its commit, the working tree from its files. */
 describe("npm run access-diff", () => {
   const copy = copyProject("notes-access-diff-", REPOSITORY_EXTRAS);
@@ -58,5 +69,7 @@ describe("npm run access-diff", () => {
     const broken = await runTs(copy, "scripts/access-diff.ts", ["--base", "HEAD~1"]);
     expect(broken.stderr).toMatch(/^access-diff: the synth of commit [0-9a-f]{12} failed, so nothing can be compared: /);
     expect(broken.status).toBe(2);
+    // AND it ends after the working tree's synth, not beside it: nothing it started still runs in the project
+    expect(processesIn(copy)).toEqual([]);
   });
 });
