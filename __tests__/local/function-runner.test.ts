@@ -20,8 +20,8 @@ beforeAll(() => {
   runner = new FunctionRunner({ name: "test-fn", zipPath, handler: "index.handler", timeoutSeconds: 1, environment: { GREETING: "hello" } }, path.join(folder, "extracted"), {});
 });
 
-afterAll(() => {
-  runner.stop();
+afterAll(async () => {
+  await runner.stop();
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
@@ -79,8 +79,25 @@ describe("FunctionRunner: a cap on processes, like reserved concurrency", () => 
       expect(pids.size).toBe(2);
       expect(capped.processes).toBe(2);
     } finally {
-      capped.stop();
+      await capped.stop();
     }
+  });
+});
+
+describe("FunctionRunner: stopping", () => {
+  test("stop resolves once every process, idle or busy, has exited: a stopped emulator leaves none behind", async () => {
+    // GIVEN a runner with an idle process and one busy with a long call
+    const stopping = new FunctionRunner(runner.function, path.join(folder, "stopping"), {});
+    const pid = (outcome: unknown) => JSON.parse((outcome as { result: { body: string } }).result.body).pid as number;
+    const pids = (await Promise.all([stopping.invoke({ sleep: 100 }), stopping.invoke({ sleep: 100 })])).map(pid);
+    const busy = stopping.invoke({ sleep: 10_000 });
+    expect(stopping.processes).toBe(2);
+    // WHEN it is stopped
+    await stopping.stop();
+    // THEN no process of it is left, not even unreaped, and the busy call ends with an error
+    expect(stopping.processes).toBe(0);
+    for (const process_ of pids) expect(() => process.kill(process_, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
+    expect(await busy).toMatchObject({ ok: false, reason: "error" });
   });
 });
 
@@ -98,7 +115,7 @@ describe("FunctionRunner: idle processes are reclaimed, as Lambda reclaims execu
       expect(await reclaiming.invoke({})).toMatchObject({ ok: true });
       expect(reclaiming.processes).toBe(1);
     } finally {
-      reclaiming.stop();
+      await reclaiming.stop();
     }
   });
 
@@ -113,7 +130,7 @@ describe("FunctionRunner: idle processes are reclaimed, as Lambda reclaims execu
       const third = await reclaiming.invoke({});
       expect(new Set([pid(first), pid(long), pid(third)]).size).toBe(1);
     } finally {
-      reclaiming.stop();
+      await reclaiming.stop();
     }
   });
 });

@@ -107,7 +107,7 @@ export async function runPreTokenTriggerOnce(model: StackModel, workFolder: stri
   try {
     return await runPreTokenTrigger((event) => runner.invoke(event), model, input);
   } finally {
-    runner.stop();
+    await runner.stop();
     fs.rmSync(folder, { recursive: true, force: true });
   }
 }

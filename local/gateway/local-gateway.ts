@@ -251,12 +251,13 @@ export class LocalGateway {
 
   async stop(): Promise<void> {
     this.ready = false;
-    for (const runner of this.runners.values()) runner.stop();
+    const stopped = Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     this.runners.clear();
     if (this.server?.listening) {
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     }
+    await stopped;
     await this.dynamo?.close();
     this.dynamo = undefined;
     this.lock?.release();

@@ -26,6 +26,8 @@ export function extractZip(zipPath: string, folder: string): Record<string, Uint
 interface Worker {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
+  /** Resolves when the process has exited (and been reaped). */
+  readonly exited: Promise<void>;
   /** Settles the invocation in flight when the process dies. */
   onExit?: (code: number | null) => void;
   /** Ends the process once it has been idle for the runner's idle time. */
@@ -54,6 +56,8 @@ export class FunctionRunner {
   /** Calls waiting for a process when the cap is reached. */
   private readonly waiting: Array<() => void> = [];
   private stopping = false;
+  /** Every process not yet exited, idle, busy or being killed. */
+  private readonly living = new Set<Worker>();
   private readonly maxProcesses: number;
   private readonly idleMs: number;
   private readonly entry: string;
@@ -99,6 +103,7 @@ export class FunctionRunner {
     });
     const worker: Worker = {
       child,
+      exited: new Promise<void>((resolve) => child.once("exit", () => resolve())),
       ready: new Promise<void>((resolve, reject) => {
         child.once("error", reject);
         child.on("message", (message: { ready?: boolean }) => {
@@ -108,7 +113,9 @@ export class FunctionRunner {
       }),
     };
     worker.ready.catch(() => undefined);
+    this.living.add(worker);
     child.once("exit", (code) => {
+      this.living.delete(worker);
       const index = this.idle.indexOf(worker);
       if (index >= 0) this.idle.splice(index, 1);
       worker.onExit?.(code);
@@ -191,8 +198,10 @@ export class FunctionRunner {
     }
   }
 
-  stop(): void {
+  /** Ends every process now; resolves when all have exited, so a stopped emulator leaves none behind. */
+  async stop(): Promise<void> {
     this.drain();
     for (const worker of this.busy) worker.child.kill("SIGKILL");
+    await Promise.all([...this.living].map((worker) => worker.exited));
   }
 }
