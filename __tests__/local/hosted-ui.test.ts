@@ -1,11 +1,13 @@
 import * as fs from "node:fs";
+import { scryptSync } from "node:crypto";
 import * as os from "node:os";
 import * as path from "node:path";
 import { decodeJwt } from "jose";
 import { pkceChallenge } from "../../local/cognito/hosted-ui";
 import { LocalGateway } from "../../local/gateway/local-gateway";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
-import { LocalUsers } from "../../local/cognito/local-users";
+import { LOCAL_DATA_DIR } from "../../local/stack/local-stack";
+import { testStack } from "../helpers/local-stack";
+import { DEFAULT_SCRYPT_COST, LocalUsers, scryptCost } from "../../local/cognito/local-users";
 import { CALLBACK, codeFlow, LOGOUT, type CodeFlowOptions } from "../helpers/hosted-ui";
 
 const READ = "https://notes.example.com/notes.read";
@@ -16,7 +18,7 @@ let web: { clientId: string };
 let reporting: { clientId: string; clientSecret?: string };
 
 beforeAll(async () => {
-  const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "hosted-ui-")));
+  const { model, terraform } = testStack("dev");
   gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
   await gateway.start();
   gateway.createDemoUsers();
@@ -188,6 +190,35 @@ describe("LocalUsers", () => {
     expect(() => users.add("eve", "short")).toThrow("at least 8 characters");
     expect(users.remove("dave")).toBe(true);
     expect(users.list()).toEqual([]);
+  });
+
+  test("keeps each hash's scrypt cost with it: a hash made at one cost verifies after the setting changes, and a bad setting is named", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "users-")), "users.json");
+    const users = new LocalUsers(file);
+    const previous = process.env.LOCAL_PASSWORD_HASH_COST;
+    try {
+      // GIVEN a user hashed at 2^11, and one from a file written before the cost was kept (the default cost)
+      process.env.LOCAL_PASSWORD_HASH_COST = "11";
+      users.add("frank", "frank's password");
+      expect(JSON.parse(fs.readFileSync(file, "utf8")).frank.scrypt).toEqual({ log2N: 11, r: 8, p: 1 });
+      const legacySalt = Buffer.alloc(16, 7).toString("base64");
+      const legacyHash = scryptSync("grace's password", Buffer.from(legacySalt, "base64"), 32, { N: 2 ** DEFAULT_SCRYPT_COST.log2N, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }).toString("base64");
+      const stored = JSON.parse(fs.readFileSync(file, "utf8"));
+      fs.writeFileSync(file, JSON.stringify({ ...stored, grace: { username: "grace", email: "grace@example.com", groups: [], salt: legacySalt, hash: legacyHash } }));
+      // WHEN the setting changes
+      process.env.LOCAL_PASSWORD_HASH_COST = "12";
+      // THEN both still verify at their own cost, and only with their passwords
+      expect(users.verify("frank", "frank's password")?.username).toBe("frank");
+      expect(users.verify("grace", "grace's password")?.username).toBe("grace");
+      expect(users.verify("grace", "frank's password")).toBeUndefined();
+      // AND a setting outside 10 to 20 fails, naming the variable and the value
+      process.env.LOCAL_PASSWORD_HASH_COST = "4";
+      expect(() => users.add("henry", "henry's password")).toThrow("LOCAL_PASSWORD_HASH_COST '4' is not an integer from 10 to 20");
+      expect(scryptCost({})).toEqual(DEFAULT_SCRYPT_COST);
+    } finally {
+      if (previous === undefined) delete process.env.LOCAL_PASSWORD_HASH_COST;
+      else process.env.LOCAL_PASSWORD_HASH_COST = previous;
+    }
   });
 });
 

@@ -2,9 +2,29 @@ import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** scrypt's cost parameters (RFC 7914; N = 2^15 is OWASP's floor for scrypt). */
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+/** scrypt's cost (RFC 7914): N = 2^log2N, block size r, parallelism p; kept with each hash. */
+export interface ScryptCost {
+  readonly log2N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** The cost new hashes get: N = 2^15 (about 0.1 s per hash on 2 cores), or 2^LOCAL_PASSWORD_HASH_COST. */
+export const DEFAULT_SCRYPT_COST: ScryptCost = { log2N: 15, r: 8, p: 1 };
+const COST_VARIABLE = "LOCAL_PASSWORD_HASH_COST";
 const KEY_LENGTH = 32;
+
+/**
+ * The cost for new hashes: `LOCAL_PASSWORD_HASH_COST` (log2 of N, 10 to 20) when set. The fast test
+ * suite sets 10: these are local accounts in a git-ignored file, and a sign-in test needs no more.
+ */
+export function scryptCost(env: NodeJS.ProcessEnv = process.env): ScryptCost {
+  const value = env[COST_VARIABLE];
+  if (value === undefined || value === "") return DEFAULT_SCRYPT_COST;
+  const log2N = Number(value);
+  if (!Number.isInteger(log2N) || log2N < 10 || log2N > 20) throw new Error(`${COST_VARIABLE} '${value}' is not an integer from 10 to 20 (log2 of scrypt's N; default ${DEFAULT_SCRYPT_COST.log2N})`);
+  return { ...DEFAULT_SCRYPT_COST, log2N };
+}
 
 export interface LocalUser {
   readonly username: string;
@@ -15,10 +35,13 @@ export interface LocalUser {
 interface StoredUser extends LocalUser {
   readonly salt: string;
   readonly hash: string;
+  /** Absent in files written before the cost was kept: those hashes have the default cost. */
+  readonly scrypt?: ScryptCost;
 }
 
-function derive(password: string, salt: string): Buffer {
-  return scryptSync(password, Buffer.from(salt, "base64"), KEY_LENGTH, SCRYPT);
+function derive(password: string, salt: string, cost: ScryptCost): Buffer {
+  const N = 2 ** cost.log2N;
+  return scryptSync(password, Buffer.from(salt, "base64"), KEY_LENGTH, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r });
 }
 
 /**
@@ -56,7 +79,8 @@ export class LocalUsers {
     if (password.length < 8) throw new Error("the password needs at least 8 characters");
     const users = this.read();
     const salt = randomBytes(16).toString("base64");
-    const user: StoredUser = { username, email: options.email ?? `${username}@example.com`, groups: [...(options.groups ?? [])], salt, hash: derive(password, salt).toString("base64") };
+    const cost = scryptCost();
+    const user: StoredUser = { username, email: options.email ?? `${username}@example.com`, groups: [...(options.groups ?? [])], salt, hash: derive(password, salt, cost).toString("base64"), scrypt: cost };
     users[username] = user;
     this.write(users);
     return { username, email: user.email, groups: user.groups };
@@ -85,11 +109,11 @@ export class LocalUsers {
     return user ? { username: user.username, email: user.email, groups: user.groups } : undefined;
   }
 
-  /** The user when the password is theirs; the same work is done for an unknown name, so timing tells nothing. */
+  /** The user when the password is theirs, checked at the cost its hash was made with; an unknown name costs a new hash's work, so timing tells little. */
   verify(username: string, password: string): LocalUser | undefined {
     const user = this.read()[username];
     const expected = Buffer.from(user?.hash ?? randomBytes(KEY_LENGTH).toString("base64"), "base64");
-    const actual = derive(password, user?.salt ?? randomBytes(16).toString("base64"));
+    const actual = derive(password, user?.salt ?? randomBytes(16).toString("base64"), user ? (user.scrypt ?? DEFAULT_SCRYPT_COST) : scryptCost());
     return user && expected.length === actual.length && timingSafeEqual(expected, actual) ? { username: user.username, email: user.email, groups: user.groups } : undefined;
   }
 
