@@ -1,6 +1,10 @@
-// Declares the cdktf jest matchers (toHaveResourceWithProperties ...) that setup.js registers.
+// The cdktf jest matchers (toHaveResourceWithProperties ...): their types, and registered for the
+// test files that use them (all through this helper), not in every file: cdktf takes a tenth of a
+// second to load, in each of the suite's files.
 import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
+
+Testing.setupJest();
 import { environments } from "../../environments";
 import { NotesApiStack, type NotesApiStackProps } from "../../stacks/notes-api-stack";
 import type { EnvironmentConfig } from "../../stacks/config";
@@ -15,8 +19,23 @@ export interface SynthesizedStack {
   readonly data: { readonly synthesized: string; readonly json: TerraformJson & { terraform?: Record<string, unknown> } };
 }
 
-/** Synthesizes one notes stack in a fresh test app, with no state bucket from the environment. */
+/** The environments' stacks as configured, once per test file: most tests only read them. */
+const asConfigured = new Map<string, SynthesizedStack>();
+
+/**
+ * Synthesizes one notes stack in a fresh test app, with no state bucket from the environment. The
+ * stack of an environment as configured (no props) is made once per test file and shared: treat it
+ * as read-only.
+ */
 export function synthNotesStack(props: Partial<NotesApiStackProps> = {}, environment: "dev" | "prod" = "dev"): SynthesizedStack {
+  if (Object.keys(props).length === 0) {
+    if (!asConfigured.has(environment)) asConfigured.set(environment, synthesize({}, environment));
+    return asConfigured.get(environment)!;
+  }
+  return synthesize(props, environment);
+}
+
+function synthesize(props: Partial<NotesApiStackProps>, environment: "dev" | "prod"): SynthesizedStack {
   const app = Testing.app();
   const config: EnvironmentConfig = props.config ?? environments[environment];
   const stack = new NotesApiStack(app, config.name, { env: {}, ...props, config });

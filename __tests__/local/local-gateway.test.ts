@@ -1,15 +1,13 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import { importJWK, SignJWT } from "jose";
-import * as os from "node:os";
 import * as path from "node:path";
 import { environments } from "../../environments";
 import { escapeForLog, localClientId, LocalGateway, MAX_BODY_BYTES, MAX_REQUEST_LINE_AND_HEADER_BYTES } from "../../local/gateway/local-gateway";
 import { LocalIssuer, localSub } from "../../local/cognito/local-issuer";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
-import { PROJECT_ROOT } from "../../stacks/paths";
+import { LOCAL_DATA_DIR } from "../../local/stack/local-stack";
+import { testStack } from "../helpers/local-stack";
 import { ContractChecker } from "../helpers/contract";
-import { runCommand } from "../helpers/processes";
 
 const READ = "https://notes.example.com/notes.read";
 const WRITE = "https://notes.example.com/notes.write";
@@ -22,7 +20,7 @@ let contract: ContractChecker;
 const webClientId = localClientId("dev", "notes-dev-web");
 
 beforeAll(async () => {
-  const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "local-gateway-")));
+  const { model, terraform } = testStack("dev");
   contract = new ContractChecker(model.openApiFile);
   gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: (line) => lines.push(line), observe: (exchange) => contract.check(exchange) });
   await gateway.start();
@@ -151,16 +149,6 @@ describe("local gateway: the Cognito authorizer's rules", () => {
     expect((await call("PATCH", "/notes", await userToken("alice"))).status).toBe(403);
   });
 
-  test("a client whose event loop stalls longer than Node's default keep-alive (5 s) reuses its connections without a reset", async () => {
-    const health = () => fetch(`${gateway.apiUrl}/health`).then(async (response) => (await response.arrayBuffer(), response.status));
-    // GIVEN kept-alive connections to the gateway, in this process (as every in-process test and the bench hold them)
-    expect(await Promise.all(Array.from({ length: 8 }, health))).toEqual(Array(8).fill(200));
-    // WHEN this process stalls for 6 s (a heap snapshot, a loaded machine) and then calls again at once
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 6_000);
-    // THEN every call is answered: the server's keep-alive outlasts the stall, so the client, not the server, closes idle sockets
-    expect(await Promise.all(Array.from({ length: 40 }, health))).toEqual(Array(40).fill(200));
-  });
-
   test("/health is public", async () => {
     expect(await call("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } });
   });
@@ -285,7 +273,7 @@ describe("local gateway: requests as API Gateway treats them", () => {
   });
 
   test("a second gateway on the same data folder and stack is refused, naming the first", async () => {
-    const { model, terraform } = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "local-gateway-second-")));
+    const { model, terraform } = testStack("dev");
     const second = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined });
     await expect(second.start()).rejects.toThrow(`stack 'dev' is already being served at ${gateway.url} by process ${process.pid}: stop it first`);
     // AND the first one's data is untouched: its notes are still there
@@ -305,14 +293,6 @@ describe("local gateway: what the document says of bodies", () => {
 
   test("a title of 150 emoji is a valid note, as the document says", async () => {
     expect((await call("POST", "/notes", await userToken("alice"), { title: "\u{1F600}".repeat(150) })).status).toBe(201);
-  });
-});
-
-describe("npm run smoke -- --local", () => {
-  test("passes every check", async () => {
-    const result = await runCommand("npm", ["run", "-s", "smoke", "--", "--local"], { cwd: PROJECT_ROOT, timeoutMs: 120_000 });
-    expect(result.stdout).toContain("6 passed, 0 failed");
-    expect(result.status).toBe(0);
   });
 });
 

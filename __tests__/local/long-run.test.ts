@@ -60,6 +60,16 @@ describe("the local gateway under sustained load", () => {
     expect(gateway.functionProcesses).toBe(0);
   });
 
+  test("a client whose event loop stalls longer than Node's default keep-alive (5 s) reuses its connections without a reset", async () => {
+    const health = () => fetch(`${gateway.apiUrl}/health`).then(async (response) => (await response.arrayBuffer(), response.status));
+    // GIVEN kept-alive connections to the gateway, in this process (as every in-process test and the bench hold them)
+    expect(await Promise.all(Array.from({ length: 8 }, health))).toEqual(Array(8).fill(200));
+    // WHEN this process stalls for 6 s (a heap snapshot, a loaded machine) and then calls again at once
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 6_000);
+    // THEN every call is answered: the server's keep-alive outlasts the stall, so the client, not the server, closes idle sockets
+    expect(await Promise.all(Array.from({ length: 40 }, health))).toEqual(Array(40).fill(200));
+  });
+
   // Last: the heap snapshot stops this process (and the gateway in it) for seconds, a minute on a loaded machine
   test("a page that stops before the end of the table leaves nothing behind: the store's iterators are closed", async () => {
     // GIVEN more notes than a page holds

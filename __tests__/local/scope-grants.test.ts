@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { decodeJwt } from "jose";
 import { LocalGateway } from "../../local/gateway/local-gateway";
-import { LOCAL_DATA_DIR, synthesizeLocalStack } from "../../local/stack/local-stack";
+import { LOCAL_DATA_DIR } from "../../local/stack/local-stack";
+import { testStack } from "../helpers/local-stack";
 import { LocalUsers } from "../../local/cognito/local-users";
 import { demoUserGroups, runPreTokenTriggerOnce, SDK_SIGN_IN_SCOPES } from "../../local/cognito/pre-token-trigger";
 import { ContractChecker } from "../helpers/contract";
@@ -17,10 +18,10 @@ let gateway: LocalGateway;
 let web: { clientId: string };
 let users: LocalUsers;
 let contract: ContractChecker;
-let synthesized: ReturnType<typeof synthesizeLocalStack>;
+let synthesized: ReturnType<typeof testStack>;
 
 beforeAll(async () => {
-  synthesized = synthesizeLocalStack("dev", fs.mkdtempSync(path.join(os.tmpdir(), "scope-grants-")));
+  synthesized = testStack("dev");
   const { model, terraform } = synthesized;
   contract = new ContractChecker(model.openApiFile);
   gateway = new LocalGateway({ model, terraform, dataDir, port: 0, fresh: true, log: () => undefined, observe: (exchange) => contract.check(exchange) });
