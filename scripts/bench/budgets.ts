@@ -17,8 +17,11 @@ export const BUDGETS = {
   /**
    * A handler with table access carries its DynamoDB client: aws4 (8.2 KB minified), util-dynamodb
    * (5.1 KB) and the protocol code (2.3 KB), instead of loading the AWS SDK (60 ms of cold start).
+   * Its shared.js holds each shared module it uses whole, not only the exports it calls (one
+   * shared.js serves every handler with the same modules, and no handler's zip changes when
+   * another is added): 33.1 KB where a bundle of its own was 26.9-28.6 KB.
    */
-  dataBundleBytes: 30_000,
+  dataBundleBytes: 34_000,
   differingFiles: 0,
 } as const;
 
