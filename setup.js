@@ -11,17 +11,23 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 // keeps are formatted plainly here (generated positions); an Error's stack, which a failing test
 // prints, is still mapped.
 const plainFrames = (error, frames) => `${error.name ?? "Error"}: ${error.message ?? ""}${frames.map((frame) => `\n    at ${frame}`).join("")}`;
-jest.mock("cdktf/lib/tokens/private/stack-trace", () => {
-  const { captureStackTrace } = jest.requireActual("cdktf/lib/tokens/private/stack-trace");
-  return {
-    captureStackTrace(below) {
-      const previous = Error.prepareStackTrace;
-      Error.prepareStackTrace = plainFrames;
-      try {
-        return captureStackTrace(below);
-      } finally {
-        Error.prepareStackTrace = previous;
-      }
-    },
-  };
-});
+// Every function of the module is wrapped (cdktf exports captureStackTrace; CDK Terrain, which
+// npm run check:cdktn aliases in, captureCreationStack).
+jest.mock("cdktf/lib/tokens/private/stack-trace", () =>
+  Object.fromEntries(
+    Object.entries(jest.requireActual("cdktf/lib/tokens/private/stack-trace")).map(([name, value]) => [
+      name,
+      typeof value !== "function"
+        ? value
+        : function plainlyFormatted(...args) {
+            const previous = Error.prepareStackTrace;
+            Error.prepareStackTrace = plainFrames;
+            try {
+              return value.apply(this, args);
+            } finally {
+              Error.prepareStackTrace = previous;
+            }
+          },
+    ]),
+  ),
+);

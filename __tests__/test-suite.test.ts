@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Lazy } from "cdktf";
 import { PROJECT_ROOT } from "../stacks/paths";
 
 const TESTS = path.join(PROJECT_ROOT, "__tests__");
@@ -31,5 +32,18 @@ describe("the test suite", () => {
   test("the helpers every test shares never block on a child process", () => {
     const blocking = testSources(path.join(TESTS, "helpers")).filter((file) => SYNCHRONOUS_CHILD.test(fs.readFileSync(file, "utf8")));
     expect(blocking.map((file) => path.relative(PROJECT_ROOT, file))).toEqual([]);
+  });
+
+  // setup.js formats cdktf's token creation traces plainly (mapping them through the source maps
+  // was a quarter of the suite's CPU): the traces are still kept, with the frames that made them,
+  // and an Error's stack, which a failing test prints, still points at TypeScript lines.
+  test("cdktf keeps each token's creation trace, and an Error's stack still names the TypeScript line", () => {
+    const line = new Error("here").stack!.split("\n")[1]!;
+    const token = Lazy.anyValue({ produce: () => 1 }) as unknown as { creationStack: string[] };
+    expect(line).toMatch(/__tests__\/test-suite\.test\.ts:\d+:\d+\)$/);
+    expect(line.match(/:(\d+):\d+\)$/)![1]).toBe(String(fs.readFileSync(__filename, "utf8").split("\n").findIndex((text) => text.includes('new Error("here")')) + 1));
+    expect(token.creationStack.length).toBeGreaterThan(0);
+    expect(token.creationStack.some((frame) => frame.includes("test-suite.test.ts"))).toBe(true);
+    expect(Error.prepareStackTrace).toBeUndefined();
   });
 });
