@@ -3,12 +3,12 @@
 // second to load, in each of the suite's files.
 import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
-
-Testing.setupJest();
 import { environments } from "../../environments";
 import { NotesApiStack, type NotesApiStackProps } from "../../stacks/notes-api-stack";
 import type { EnvironmentConfig } from "../../stacks/config";
 import { resourcesOf, type TerraformJson } from "../../local/stack/terraform-config";
+
+Testing.setupJest();
 
 export interface SynthesizedStack {
   readonly stack: NotesApiStack;
