@@ -1,6 +1,5 @@
 import "../local/cli/report-load-errors";
 import { parseCommandLine, runCli } from "../local/cli/command-line";
-import type { AuthMatrix } from "../stacks/matrix/auth-matrix";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { compareMatrices } from "./access-diff/compare";
 import { reportLines, widened } from "./access-diff/report";
@@ -24,11 +23,10 @@ runCli(async () => {
   const { values } = parseCommandLine(spec);
   const commit = commitOf(values.base ?? defaultBase());
   // Both synths end before it reports: a failed one never leaves the other writing into the project
-  const settled = await Promise.allSettled([matricesAt(commit), synthesizedMatrices(PROJECT_ROOT, "the working tree")]);
-  const failed = settled.find((result) => result.status === "rejected");
-  if (failed) throw failed.reason;
-  const [before, after] = settled.map((result) => (result as PromiseFulfilledResult<Map<string, AuthMatrix>>).value) as [Map<string, AuthMatrix>, Map<string, AuthMatrix>];
-  const diffs = compareMatrices(before, after);
+  const [before, after] = await Promise.allSettled([matricesAt(commit), synthesizedMatrices(PROJECT_ROOT, "the working tree")]);
+  if (before.status === "rejected") throw before.reason;
+  if (after.status === "rejected") throw after.reason;
+  const diffs = compareMatrices(before.value, after.value);
   const base = `${values.base ?? "the merge base with main"} (${commit.slice(0, 12)})`;
   process.stdout.write(values.json ? `${JSON.stringify({ base: { ref: values.base ?? null, commit }, widened: widened(diffs), stacks: diffs }, null, 2)}\n` : reportLines(diffs, base).map((line) => `${line}\n`).join(""));
   return widened(diffs) ? 1 : 0;

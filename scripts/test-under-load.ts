@@ -3,9 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { performance } from "node:perf_hooks";
 import { integerOption, parseCommandLine, runCli } from "../local/cli/command-line";
-import { PROJECT_ROOT } from "../stacks/paths";
+import { runToEnd } from "./run-to-end";
 
 /** A process that keeps one core busy until it is killed. */
 function burner(): ChildProcess {
@@ -13,19 +12,11 @@ function burner(): ChildProcess {
 }
 
 /** Runs an npm script to its end; its exit code, the jest summary line and its whole output. */
-function run(script: string): Promise<{ status: number | null; summary: string; seconds: number; output: string }> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn("npm", ["run", "-s", script], { cwd: PROJECT_ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    child.once("close", (status) => {
-      const failures = [...output.matchAll(/^ {2}● (.*)$/gm)].map((match) => `    ${match[1]}`);
-      const summary = (/^Tests: .*$/m.exec(output)?.[0] ?? "no jest summary") + (failures.length ? `\n${[...new Set(failures)].join("\n")}` : "");
-      resolve({ status, summary, seconds: (performance.now() - started) / 1000, output });
-    });
-  });
+async function run(script: string): Promise<{ status: number; summary: string; seconds: number; output: string }> {
+  const { status, output, seconds } = await runToEnd("npm", ["run", "-s", script], { captured: true, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const failures = [...output.matchAll(/^ {2}● (.*)$/gm)].map((match) => `    ${match[1]}`);
+  const summary = (/^Tests: .*$/m.exec(output)?.[0] ?? "no jest summary") + (failures.length ? `\n${[...new Set(failures)].join("\n")}` : "");
+  return { status, summary, seconds, output };
 }
 
 runCli(async () => {

@@ -1,8 +1,8 @@
 import "../local/cli/report-load-errors";
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { runCli, usage } from "../local/cli/command-line";
 import { PROJECT_ROOT } from "../stacks/paths";
+import { runToEnd, type Ended } from "./run-to-end";
 
 const spec = {
   command: "npm run test --",
@@ -15,28 +15,15 @@ the type checks' errors print after it; the exit code is 1 when either fails.`,
   examples: ["npm test", 'npm test -- -t "local gateway"', "npm test -- __tests__/auth"],
 } as const;
 
-interface Outcome {
+interface Outcome extends Ended {
   readonly label: string;
-  readonly status: number;
-  readonly output: string;
-  readonly seconds: number;
 }
 
 const bin = (name: string) => path.join(PROJECT_ROOT, "node_modules", ".bin", name);
 const buildInfo = (name: string) => path.join(PROJECT_ROOT, ".build", "tsc", `${name}.tsbuildinfo`);
 
-function run(label: string, command: string, args: readonly string[], captured: boolean): Promise<Outcome> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: captured ? ["ignore", "pipe", "pipe"] : "inherit" });
-    const chunks: Buffer[] = [];
-    child.stdout?.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.stderr?.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.once("error", reject);
-    child.once("close", (code, signal) =>
-      resolve({ label, status: code ?? (signal ? 128 : 1), output: Buffer.concat(chunks).toString("utf8"), seconds: (performance.now() - started) / 1000 }),
-    );
-  });
+async function run(label: string, command: string, args: readonly string[], captured: boolean): Promise<Outcome> {
+  return { label, ...(await runToEnd(command, args, { captured })) };
 }
 
 async function typeChecks(): Promise<Outcome[]> {
