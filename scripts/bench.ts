@@ -101,20 +101,21 @@ function testWallTime(): number {
   return round(timed("npm", ["test", "--silent"], { STATE_BUCKET: "" }));
 }
 
+/** One cold start: a fresh process loads `handlerFile` and invokes it once with `eventFile` (cold-start-child.js). */
+async function coldStart(handlerFile: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<{ totalMs: number; loadMs: number; status: number }> {
+  const output = await runChild([path.join(__dirname, "cold-start-child.js"), handlerFile, eventFile], { PATH: process.env.PATH, ...env });
+  return JSON.parse(output) as { totalMs: number; loadMs: number; status: number };
+}
+
 /**
- * The AWS SDK alone in a fresh process: load the DynamoDB client and send one GetItem. No
- * DynamoDB handler can start faster than this floor.
+ * A baseline handler's cold starts (scripts/bench/), in the same child and environment as a data
+ * handler: `sdk-floor-handler.js` (the AWS SDK alone: load the DynamoDB client, send one GetItem)
+ * and `signed-request-handler.js` (one GetItem signed with aws4, no project code).
  */
-async function sdkFloor(env: NodeJS.ProcessEnv, tableName: string): Promise<Stats> {
-  const script = [
-    "const t=performance.now();",
-    "const {DynamoDBClient,GetItemCommand}=require('@aws-sdk/client-dynamodb');require('@aws-sdk/lib-dynamodb');",
-    `new DynamoDBClient({}).send(new GetItemCommand({TableName:${JSON.stringify(tableName)},Key:{owner:{S:'o'},id:{S:'i'}}}))`,
-    ".then(()=>process.stdout.write(String(performance.now()-t),()=>process.exit(0)))",
-  ].join("");
+async function baseline(file: string, env: NodeJS.ProcessEnv, eventFile: string): Promise<Stats> {
   const samples: number[] = [];
   for (let run = 0; run < settings.coldStartRuns; run += 1) {
-    samples.push(Number(await runChild(["-e", script], { PATH: process.env.PATH, ...env })));
+    samples.push((await coldStart(path.join(__dirname, "bench", file), eventFile, env)).totalMs);
   }
   return stats(samples);
 }
@@ -180,7 +181,7 @@ function representativeEvent(route: Route, noteId: string): APIGatewayProxyEvent
 
 const BENCH_OWNER = "0b5e7f6a-3c1d-4e2f-9a8b-7c6d5e4f3a21";
 
-async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor: Stats }> {
+async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor: Stats; signedRequest: Stats }> {
   process.stderr.write(`bench: bundles and cold starts (${settings.coldStartRuns} fresh processes per function)\n`);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-functions-"));
   const { model, terraform } = synthesizeLocalStack("dev", outdir);
@@ -202,8 +203,13 @@ async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor:
   const figures: FunctionFigures[] = [];
   const sdkEnv = localSdkEnvironment(dynamo.endpoint, model.region);
   let floor: Stats;
+  let signedRequest: Stats;
   try {
-    floor = await sdkFloor(sdkEnv, tableName);
+    const dataFunction = model.functions.get(functionNameFor(environments.dev, notesRoutes.find((route) => route.tableActions?.length)!.handler))!;
+    const floorEvent = path.join(outdir, "floor-event.json");
+    fs.writeFileSync(floorEvent, "{}");
+    floor = await baseline("sdk-floor-handler.js", { ...dataFunction.environment, ...sdkEnv }, floorEvent);
+    signedRequest = await baseline("signed-request-handler.js", { ...dataFunction.environment, ...sdkEnv }, floorEvent);
     for (const route of notesRoutes) {
       const fn = model.functions.get(functionNameFor(environments.dev, route.handler))!;
       // Inside the project, so the bundle's external @aws-sdk/* resolves as the runtime's would.
@@ -217,8 +223,7 @@ async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor:
         const eventFile = path.join(folder, "event.json");
         fs.writeFileSync(eventFile, JSON.stringify(representativeEvent(route, await seedNote())));
         // Asynchronous: the DynamoDB server runs in this process and must keep answering.
-        const output = await runChild([path.join(__dirname, "cold-start-child.js"), path.join(folder, "index.js"), eventFile], { PATH: process.env.PATH, ...env });
-        const measured = JSON.parse(output) as { totalMs: number; loadMs: number; status: number };
+        const measured = await coldStart(path.join(folder, "index.js"), eventFile, env);
         totals.push(measured.totalMs);
         loads.push(measured.loadMs);
         status = measured.status;
@@ -237,7 +242,7 @@ async function functionFigures(): Promise<{ functions: FunctionFigures[]; floor:
     await dynamo.close();
     removeFolder(outdir);
   }
-  return { functions: figures, floor };
+  return { functions: figures, floor, signedRequest };
 }
 
 function table(rows: string[][]): string {
@@ -257,7 +262,7 @@ async function main(): Promise<void> {
   });
   const synth = synthStats();
   const scale: ScaleRow[] = SCALE_GROUPS.filter((groups) => groups === 0 || !settings.skipScale).map((groups) => scaleRow(groups, groups === 40, settings.scaleColdRuns, (line) => process.stderr.write(`${line}\n`)));
-  const { functions, floor } = await functionFigures();
+  const { functions, floor, signedRequest } = await functionFigures();
   const deterministic = determinism();
   const testMs = testWallTime();
 
@@ -285,6 +290,7 @@ async function main(): Promise<void> {
     npmTestWallMs: testMs,
     functions,
     sdkFloorMs: floor,
+    signedRequestMs: signedRequest,
     coldStartNode: coldStartNode?.version ?? process.version,
     determinism: deterministic,
     budgets: BUDGETS,
@@ -326,7 +332,7 @@ async function main(): Promise<void> {
       ["Function", "bundle (B)", "zip (B)", "cold start median (min-max) ms", "of which module load ms", "status"],
       ...functions.map((fn) => [fn.handler, String(fn.bundleBytes), String(fn.zipBytes), fmt(fn.coldStart), String(fn.loadMedianMs), String(fn.status)]),
     ]),
-    `For comparison, the AWS SDK alone (load client-dynamodb and lib-dynamodb, send one GetItem), median (min-max): ${fmt(floor)} ms. Cold starts on ${coldStartNode?.note ?? "this Node"}.`,
+    `For comparison, the AWS SDK alone (a handler that loads client-dynamodb and lib-dynamodb and sends one GetItem, timed the same way), median (min-max): ${fmt(floor)} ms; one GetItem signed with aws4 and no project code: ${fmt(signedRequest)} ms. Cold starts on ${coldStartNode?.note ?? "this Node"}, after what Lambda's runtime loads before a handler (http, net).`,
     "",
     table([["Budget", "value", "budget", "inputs", "ok"], ...checks.map((check) => [check.what, `${check.value} ${check.unit}`, `${check.budget} ${check.unit}`, check.inputs ?? "", check.ok ? "yes" : "NO"])]),
     "",
