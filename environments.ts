@@ -8,7 +8,7 @@ const shared = {
   functions: { memoryMb: 256, timeoutSeconds: 10 },
 } as const;
 
-export const environments: Record<"dev" | "prod", EnvironmentConfig> = {
+export const environments: Record<"dev" | "devhttp" | "prod", EnvironmentConfig> = {
   dev: {
     ...shared,
     name: "dev",
@@ -36,6 +36,35 @@ export const environments: Record<"dev" | "prod", EnvironmentConfig> = {
     // dev stays cheap: no web ACL (about $5 a month each, plus the managed rule groups) and nobody paged.
     monitoring: { optOut: "dev is for development: nobody is paged for it, and its dashboards are the logs" },
     waf: { optOut: "dev is not public: its callers are the team, and a web ACL costs more than the environment" },
+  },
+  // dev again on the other flavour: an HTTP API with a JWT authorizer (docs/api-flavours.md compares
+  // them), so both are synthesized, planned, tested and served by npm run dev. Named devhttp, not
+  // dev-http: dev's IAM wildcards (notes-dev-*) would match dev-http's resources, and the guard says so.
+  devhttp: {
+    ...shared,
+    name: "devhttp",
+    auth: {
+      resourceServerIdentifier: "https://notes.example.com",
+      resourceServerName: "notes-api",
+      domainPrefix: "notes-example-devhttp",
+      callbackUrls: ["http://localhost:5173/callback", "http://localhost:5173/docs/oauth2-redirect.html", "https://dev.notes.example.com/callback"],
+      logoutUrls: ["http://localhost:5173/", "https://dev.notes.example.com/"],
+      mfa: "OPTIONAL",
+      deletionProtection: false,
+      tokenValidity: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 },
+    },
+    api: {
+      flavour: "http-jwt",
+      stageName: "dev",
+      corsAllowedOrigins: ["http://localhost:5173", "https://dev.notes.example.com"],
+      throttling: { burstLimit: 50, rateLimit: 25 },
+      accessLogRetentionDays: 14,
+    },
+    functions: { ...shared.functions, logRetentionDays: 14 },
+    data: { deletionProtection: false },
+    tags: { project: "notes", environment: "devhttp" },
+    monitoring: { optOut: "devhttp is for development: nobody is paged for it, and its dashboards are the logs" },
+    waf: { optOut: "an HTTP API cannot have a web ACL, and devhttp is not public: its callers are the team" },
   },
   prod: {
     ...shared,

@@ -8,6 +8,7 @@ import { GuardError } from "../stacks/guard/guard-error";
 import { NotesApiStack } from "../stacks/notes-api-stack";
 import { NotesApp, PolicyError } from "../stacks/notes-app";
 import { listFiles } from "../scripts/project-copy";
+import { ScopedRestApi } from "../stacks/api/scoped-rest-api";
 
 const freshFolder = () => fs.mkdtempSync(path.join(os.tmpdir(), "notes-app-"));
 const broken = (config: EnvironmentConfig, domainPrefix: string): EnvironmentConfig => ({ ...config, domains: undefined, auth: { ...config.auth, domainPrefix } });
@@ -38,7 +39,9 @@ describe("NotesApp", () => {
     const outdir = freshFolder();
     const app = new NotesApp({ outdir, log: () => undefined, env: {} });
     const [, prod] = app.addEnvironments([environments.dev, environments.prod]) as [NotesApiStack, NotesApiStack];
-    prod.api.stage.deployment.addOverride("lifecycle.create_before_destroy", false);
+    const api = prod.api;
+    if (!(api instanceof ScopedRestApi)) throw new Error("prod has a REST API");
+    api.stage.deployment.addOverride("lifecycle.create_before_destroy", false);
     expect(() => app.synth()).toThrow(PolicyError);
     expect(() => app.synth()).toThrow(/error APIG-DEPLOY at prod\/api\/stage\/deployment/);
     expect(listFiles(outdir)).toEqual([]);

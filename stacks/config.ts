@@ -160,7 +160,30 @@ export interface TokenValidity {
   readonly refreshTokenDays: number;
 }
 
+/**
+ * How the API checks tokens (docs/api-flavours.md compares them):
+ * - `rest-cognito`: a REST API with a Cognito user pool authorizer; every method lists its scopes,
+ *   so it takes access tokens only.
+ * - `http-jwt`: an HTTP API with a JWT authorizer (issuer = the pool, audience = its clients); a
+ *   token without any of a route's scopes gets 403. Cheaper; no WAF, usage plans or request validation.
+ * - `rest-jwt`: a REST API with a JWT authorizer. Refused by the guard: no Terraform AWS provider
+ *   can express it yet (docs/aws-facts.md §11).
+ */
+export type ApiFlavour = "rest-cognito" | "rest-jwt" | "http-jwt";
+
+export const API_FLAVOURS: readonly ApiFlavour[] = ["rest-cognito", "rest-jwt", "http-jwt"];
+
+/** The environment's flavour: `api.flavour`, else `rest-cognito`. */
+export function apiFlavour(config: { readonly api: Pick<ApiConfig, "flavour"> }): ApiFlavour {
+  return config.api.flavour ?? "rest-cognito";
+}
+
 export interface ApiConfig {
+  /**
+   * The API's kind and authorizer.
+   * @default "rest-cognito"
+   */
+  readonly flavour?: ApiFlavour;
   /** Stage name, the first path segment of the invoke URL. */
   readonly stageName: string;
   /** Origins browsers may call from; `*` for any. Preflights and error responses carry them. */
@@ -170,12 +193,14 @@ export interface ApiConfig {
   readonly accessLogRetentionDays: number;
   /**
    * Execution logging level of every method. There is no `OFF`: without execution logs nobody can
-   * see why the authorizer refused a call (policy rule APIG6).
-   * @default "ERROR"
+   * see why the authorizer refused a call (policy rule APIG6). REST APIs only: an HTTP API has no
+   * execution logs (its access log carries the authorizer's error).
+   * @default "ERROR" (REST APIs)
    */
   readonly loggingLevel?: "ERROR" | "INFO";
   /**
    * How long API Gateway caches an authorizer decision per token: 0 to 3600 (docs/aws-facts.md §1).
+   * `rest-cognito` only: a JWT authorizer caches the issuer's keys, not decisions.
    * @default 300
    */
   readonly authorizerCacheTtlSeconds?: number;

@@ -1,16 +1,17 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { ScopedRestApi } from "./api/scoped-rest-api";
+import { ScopedHttpApi } from "./api/scoped-http-api";
 import { functionNameFor, handlerSlug } from "./api/route-paths";
 import { notesRoutes, type Route } from "./api/routes";
 import { CognitoAuth } from "./auth/cognito-auth";
 import { notesClients, notesScopes, type AppClientDefinition, type ScopeDefinition } from "./auth/clients";
 import { environmentHandlers, notesScopeGrants, type ScopeGrants } from "./auth/groups";
-import { isOptOut, type EnvironmentConfig } from "./config";
+import { apiFlavour, isOptOut, type EnvironmentConfig } from "./config";
 import { ApiCustomDomain } from "./domains/api-custom-domain";
 import { customApiUrl, hostedUiUrl } from "./domains/endpoints";
 import { Dashboard } from "./monitoring/dashboard";
-import { ApiAlarms, FunctionAlarms } from "./monitoring/service-alarms";
+import { ApiAlarms, FunctionAlarms, type ApiMetricsSource } from "./monitoring/service-alarms";
 import { suppress } from "./suppressions";
 import { WebAcl } from "./waf/web-acl";
 import { WAF_DEFAULTS } from "./notes-data-stack";
@@ -45,14 +46,15 @@ export interface NotesApiStackProps {
 }
 
 /**
- * One environment of the notes API: the scoped REST API and its functions. It creates the
+ * One environment of the notes API: the scoped API of its flavour (a REST API with the Cognito
+ * authorizer, or an HTTP API with a JWT authorizer) and its functions. It creates the
  * environment's stateful stack (`<name>-data`: Cognito and the table) beside itself, and reads the
  * pool's ARN and the client ids from it through remote state.
  */
 export class NotesApiStack extends CheckedStack {
   readonly data: NotesDataStack;
   readonly auth: CognitoAuth;
-  readonly api: ScopedRestApi;
+  readonly api: ScopedRestApi | ScopedHttpApi;
   readonly functions: ReadonlyMap<string, NodeFunction>;
   /** The API at its own name, when `domains.api` is set. */
   readonly customDomain?: ApiCustomDomain;
@@ -103,20 +105,26 @@ export class NotesApiStack extends CheckedStack {
     }
     this.functions = functions;
 
-    this.api = new ScopedRestApi(this, "api", {
-      name: `${name}-api`,
+    const common = {
       api: config.api,
       routes,
-      userPoolArn: this.auth.userPool.arn,
-      scopeString: (scope) => this.auth.scopeString(scope),
-      functionFor: (route) => functions.get(route.handler)!.function,
-      functionNameFor: (route) => functions.get(route.handler)!.functionName,
+      scopeString: (scope: string) => this.auth.scopeString(scope),
+      functionFor: (route: Route) => functions.get(route.handler)!.function,
+      functionNameFor: (route: Route) => functions.get(route.handler)!.functionName,
       region: config.region,
       accountId: config.accountId,
       disableExecuteApiEndpoint: config.domains?.disableExecuteApiEndpoint,
-    });
+    };
+    this.api =
+      apiFlavour(config) === "http-jwt"
+        ? new ScopedHttpApi(this, "api", { ...common, name: `${name}-api`, issuer: this.auth.issuer, audience: [...this.auth.clients.values()].map((client) => client.id) })
+        : new ScopedRestApi(this, "api", { ...common, name: `${name}-api`, userPoolArn: this.auth.userPool.arn });
+    const mapped =
+      this.api instanceof ScopedHttpApi
+        ? { kind: "http" as const, apiId: this.api.httpApi.id, stageName: this.api.stage.name }
+        : { kind: "rest" as const, restApiId: this.api.restApi.id, stageName: this.api.stage.stage.stageName };
     this.customDomain = config.domains?.api
-      ? new ApiCustomDomain(this, "api-domain", { domainName: config.domains.api, hostedZoneId: config.domains.hostedZoneId, restApiId: this.api.restApi.id, stageName: this.api.stage.stage.stageName, certificateArn: config.domains.certificateArns?.api })
+      ? new ApiCustomDomain(this, "api-domain", { domainName: config.domains.api, hostedZoneId: config.domains.hostedZoneId, api: mapped, certificateArn: config.domains.certificateArns?.api })
       : undefined;
     this.operations(config, name, routes, tableOperations);
 
@@ -126,6 +134,7 @@ export class NotesApiStack extends CheckedStack {
         JSON.stringify(
           buildOpenApi({
             stack: config.name,
+            flavour: apiFlavour(config) === "http-jwt" ? "http-jwt" : "rest-cognito",
             version,
             region: config.region,
             stageName: config.api.stageName,
@@ -143,6 +152,7 @@ export class NotesApiStack extends CheckedStack {
     new AuthMatrixFiles(this, "auth-matrix", () =>
       buildAuthMatrix({
         stack: config.name,
+        flavour: apiFlavour(config) === "http-jwt" ? "http-jwt" : "rest-cognito",
         resourceServerIdentifier: config.auth.resourceServerIdentifier,
         routes,
         scopes,
@@ -156,19 +166,20 @@ export class NotesApiStack extends CheckedStack {
 
   /** Alarms of the stage and the functions to the environment's topic, the dashboard, and the stage's web ACL. */
   private operations(config: EnvironmentConfig, name: string, routes: readonly Route[], tableOperations: readonly string[]): void {
-    const stage = this.api.stage.stage;
+    const stage = this.api instanceof ScopedHttpApi ? this.api.stage : this.api.stage.stage;
+    const source: ApiMetricsSource = this.api instanceof ScopedHttpApi ? { kind: "http", apiId: this.api.httpApi.id } : { kind: "rest", apiName: `${name}-api` };
     const watched = [...this.functions.values()].map((fn) => ({ functionName: fn.functionName, timeoutSeconds: config.functions.timeoutSeconds }));
     if (isOptOut(config.monitoring)) {
       suppress(stage, { ruleId: "OPS-ALARMS", reason: config.monitoring.optOut });
     } else {
       const topicArn = this.data.alarmTopic!.topic.arn;
-      new ApiAlarms(this, "api-alarms", { apiName: `${name}-api`, stageName: config.api.stageName, monitoring: config.monitoring, topicArn });
+      new ApiAlarms(this, "api-alarms", { apiName: `${name}-api`, source, stageName: config.api.stageName, monitoring: config.monitoring, topicArn });
       new FunctionAlarms(this, "function-alarms", { functions: watched, monitoring: config.monitoring, topicArn });
       new Dashboard(this, "dashboard", {
         name,
         title: `${name}: the API by route, its functions and its table`,
         region: config.region,
-        apiName: `${name}-api`,
+        source,
         stageName: config.api.stageName,
         routes,
         functions: watched,
@@ -176,6 +187,8 @@ export class NotesApiStack extends CheckedStack {
         tableOperations,
       });
     }
+    // AWS WAF cannot protect an HTTP API: the guard refuses a web ACL for one, and APIG3 is about REST stages.
+    if (this.api instanceof ScopedHttpApi) return;
     if (isOptOut(config.waf)) {
       suppress(stage, { ruleId: "APIG3", reason: config.waf.optOut });
     } else {

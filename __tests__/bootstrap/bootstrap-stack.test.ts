@@ -401,3 +401,39 @@ describe("bootstrap IAM: the production-operations resources", () => {
     expect(await decide(plan, { action: "cloudwatch:DescribeAlarms", resource: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:notes-prod-api-prod-5xx-rate` })).toBe("Allowed");
   });
 });
+
+describe("bootstrap IAM: an environment of the http-jwt flavour", () => {
+  // devhttp deployed too: its API is an HTTP API, under /apis, not /restapis. The simulator's IAM
+  // data has no resource types for API Gateway V2's actions (it answers "no.resource.types" for
+  // /apis), so these read the statements themselves.
+  const withHttp = new BootstrapStack(Testing.app(), "bootstrap", { ...bootstrap, deployEnvironments: [...bootstrap.deployEnvironments, "devhttp"] }, allEnvironments);
+  const httpJson = JSON.parse(Testing.synth(withHttp));
+  const policyIn = (source: typeof json, roleName: string) =>
+    JSON.parse(findResource(source, "aws_iam_role_policy", "role", referenceTo(source, "aws_iam_role", "name", roleName, "id")).policy) as { Statement: Array<{ Effect: string; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> }> };
+  const apiGatewayStatements = (roleName: string, source = httpJson) =>
+    policyIn(source, roleName).Statement.filter((statement) => statement.Action.some((action) => action.startsWith("apigateway:")) && statement.Resource.some((resource) => /::\/(rest)?apis/.test(resource)));
+
+  test("its apply role creates an HTTP API only with its own tag, and changes only HTTP APIs that carry it", () => {
+    const statements = apiGatewayStatements("notes-github-apply-devhttp");
+    expect(statements).toEqual([
+      { Effect: "Allow", Action: ["apigateway:POST"], Resource: [`arn:aws:apigateway:${REGION}::/apis`], Condition: { StringEquals: { "aws:RequestTag/deploy-environment": "notes-devhttp" } } },
+      {
+        Effect: "Allow",
+        Action: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+        Resource: [`arn:aws:apigateway:${REGION}::/apis/*`],
+        Condition: { StringEquals: { "aws:ResourceTag/deploy-environment": "notes-devhttp" } },
+      },
+    ]);
+  });
+
+  test("the REST environments' apply roles keep /restapis only, and the main plan role reads each environment's kind of API by its tag", () => {
+    for (const environment of ["dev", "prod"]) {
+      const resources = apiGatewayStatements(`notes-github-apply-${environment}`).flatMap((statement) => statement.Resource);
+      expect(resources.length).toBeGreaterThan(0);
+      expect(resources.every((resource) => resource.includes("::/restapis"))).toBe(true);
+    }
+    const reads = apiGatewayStatements("notes-github-plan-main").map((statement) => [statement.Resource, statement.Condition]);
+    expect(reads).toContainEqual([[`arn:aws:apigateway:${REGION}::/apis/*`], { StringEquals: { "aws:ResourceTag/deploy-environment": "notes-devhttp" } }]);
+    expect(reads).toContainEqual([[`arn:aws:apigateway:${REGION}::/restapis/*`], { StringEquals: { "aws:ResourceTag/deploy-environment": "notes-dev" } }]);
+  });
+});

@@ -172,10 +172,15 @@ const badInputs: Array<[string, GuardInput, string, string, string, string]> = [
   ],
   ["a handler has no contract for the OpenAPI document", { ...base, contracts: {} }, "route GET /me", "handler", '"me"', "no contract in functions/contracts.ts"],
   ["a handler makes a role name too long", withRoute("/me", "GET", { handler: "profile/".repeat(6) + "me" }), "route GET /me", "handler", "profile/profile", "IAM allows 64"],
+  ["the flavour is none of the three", withApi({ flavour: "http" as never }), "config.api", "flavour", '"http"', "one of rest-cognito, rest-jwt, http-jwt"],
+  ["the flavour is rest-jwt, which no provider can make", withApi({ flavour: "rest-jwt" }), "config.api", "flavour", '"rest-jwt"', "aws_api_gateway_authorizer has no JWT configuration"],
+  ["an http-jwt environment sets execution logging", withApi({ flavour: "http-jwt", loggingLevel: "INFO" }), "config.api", "loggingLevel", '"INFO"', "an HTTP API has no execution logs"],
+  ["an http-jwt environment sets the authorizer cache", withApi({ flavour: "http-jwt", loggingLevel: undefined, authorizerCacheTtlSeconds: 60 }), "config.api", "authorizerCacheTtlSeconds", "60", "caches the issuer's signing keys"],
+  ["an http-jwt environment asks for a web ACL", withConfig((config) => ({ ...config, api: { ...config.api, flavour: "http-jwt", loggingLevel: undefined }, waf: {} })), "config", "waf", "{}", "AWS WAF cannot protect an HTTP API"],
 ];
 
 describe("checkAuthConfig", () => {
-  test.each(["dev", "prod"] as const)("the %s configuration has no findings", (environment) => {
+  test.each(["dev", "devhttp", "prod"] as const)("the %s configuration has no findings", (environment) => {
     const config = environments[environment];
     expect(checkAuthConfig({ config, routes: notesRoutes, scopes: notesScopes, clients: notesClients(config.auth), scopeGrants: notesScopeGrants })).toEqual([]);
   });

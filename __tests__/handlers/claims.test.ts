@@ -1,7 +1,8 @@
 import { callerFrom, parseGroups, parseScopes } from "../../functions/shared/claims";
 import { idTokenHandler, scopedHandler } from "../../functions/shared/handler";
-import { json } from "../../functions/shared/http";
-import { apiEvent, tokenClaims } from "../../local/gateway/api-event";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { headerValue, json, pathParam } from "../../functions/shared/http";
+import { apiEvent, httpApiEvent, tokenClaims } from "../../local/gateway/api-event";
 
 describe("claims", () => {
   test.each([
@@ -84,5 +85,31 @@ describe("idTokenHandler", () => {
 
   test("reads the user and client from an ID token's claims", () => {
     expect(callerFrom(apiEvent({ method: "GET", resource: "/me", claims: idClaims("webclient") }))).toMatchObject({ username: "alice", clientId: "webclient", tokenUse: "id", isMachine: false });
+  });
+});
+
+describe("the same handler behind either API", () => {
+  const claims = tokenClaims({ sub: "u", username: "u", clientId: "c", scopes: ["s/a"], groups: "[admins readers]" });
+  const events = {
+    "a REST API's Cognito authorizer (claims at requestContext.authorizer.claims)": apiEvent({ method: "GET", resource: "/notes/{id}", pathParameters: { id: "n1" }, headers: { Origin: "https://app.example.com" }, claims }),
+    "an HTTP API's JWT authorizer (payload 2.0: requestContext.authorizer.jwt.claims)": httpApiEvent({ method: "GET", routePath: "/notes/{id}", pathParameters: { id: "n1" }, headers: { Origin: "https://app.example.com" }, claims }),
+  };
+
+  test.each(Object.entries(events))("reads the caller, the path and the headers from %s", (_, event) => {
+    expect(callerFrom(event as APIGatewayProxyEvent)).toEqual({ sub: "u", username: "u", clientId: "c", tokenUse: "access", scopes: ["s/a"], groups: ["admins", "readers"], isMachine: false });
+    expect(pathParam(event as APIGatewayProxyEvent, "id")).toBe("n1");
+    expect(headerValue(event as APIGatewayProxyEvent, "origin")).toBe("https://app.example.com");
+  });
+
+  test("an HTTP API event without the authorizer's claims has no caller, so a scoped handler answers 401", async () => {
+    const handler = scopedHandler(async (event) => json(event, 200, {}), "s/a");
+    expect((await handler(httpApiEvent({ method: "GET", routePath: "/me" }) as unknown as APIGatewayProxyEvent)).statusCode).toBe(401);
+    expect((await handler(events["an HTTP API's JWT authorizer (payload 2.0: requestContext.authorizer.jwt.claims)"] as unknown as APIGatewayProxyEvent)).statusCode).toBe(200);
+  });
+
+  test("groups the authorizer passes as an array are read too", () => {
+    const event = httpApiEvent({ method: "GET", routePath: "/me", claims: {} });
+    (event.requestContext.authorizer.jwt.claims as Record<string, unknown>) = { sub: "u", username: "u", client_id: "c", token_use: "access", scope: "s/a", "cognito:groups": ["admins", "readers"] };
+    expect(callerFrom(event as unknown as APIGatewayProxyEvent)?.groups).toEqual(["admins", "readers"]);
   });
 });

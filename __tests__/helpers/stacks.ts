@@ -27,7 +27,7 @@ const asConfigured = new Map<string, SynthesizedStack>();
  * stack of an environment as configured (no props) is made once per test file and shared: treat it
  * as read-only.
  */
-export function synthNotesStack(props: Partial<NotesApiStackProps> = {}, environment: "dev" | "prod" = "dev"): SynthesizedStack {
+export function synthNotesStack(props: Partial<NotesApiStackProps> = {}, environment: keyof typeof environments = "dev"): SynthesizedStack {
   if (Object.keys(props).length === 0) {
     if (!asConfigured.has(environment)) asConfigured.set(environment, synthesize({}, environment));
     return asConfigured.get(environment)!;
@@ -35,7 +35,7 @@ export function synthNotesStack(props: Partial<NotesApiStackProps> = {}, environ
   return synthesize(props, environment);
 }
 
-function synthesize(props: Partial<NotesApiStackProps>, environment: "dev" | "prod"): SynthesizedStack {
+function synthesize(props: Partial<NotesApiStackProps>, environment: keyof typeof environments): SynthesizedStack {
   const app = Testing.app();
   const config: EnvironmentConfig = props.config ?? environments[environment];
   const stack = new NotesApiStack(app, config.name, { env: {}, ...props, config });

@@ -23,6 +23,19 @@ describe("npm run verify -- --local", () => {
     expect(result.status).toBe(0);
   });
 
+  test("every cell of devhttp's matrix (an HTTP API with a JWT authorizer: 401 and 403) answers as the matrix says", async () => {
+    const result = await runCommand("npm", ["run", "-s", "verify", "--", "--local", "--stack", "devhttp"], { cwd: PROJECT_ROOT, timeoutMs: 120_000 });
+    const matrix = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.out", "stacks", "devhttp", "auth-matrix.json"), "utf8")) as AuthMatrix;
+    expect(matrix.flavour).toBe("http-jwt");
+    const cells = cellsOf(matrix);
+    // The same route table as dev: a valid token without the scope (the ID token among them) is the gateway's 403 here, not 401.
+    expect(cells.filter((cell) => cell.expected === 403).length).toBeGreaterThan(0);
+    expect(result.stdout).toMatch(/^POST \/notes +\| 401 +\| 403 +\| 403 +\| 400 +\| 403 +\| 403 +$/m);
+    expect(result.stdout).toContain(`${cells.length} of ${cells.length} cells as the matrix says`);
+    expect(result.stdout).not.toContain("DIFF");
+    expect(result.status).toBe(0);
+  });
+
   test("a method whose scopes drifted from the route table is reported cell by cell", async () => {
     // GIVEN a synthesized copy whose DELETE method takes notes.read, while its auth matrix still says notes.write
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-drift-"));

@@ -67,7 +67,11 @@ describe.each(stacks)("the OpenAPI document of stack %s", (stack) => {
     const terraform = readEnvironmentConfig(outdir, stack);
     const servers = documentOf(stack).servers as Array<{ url: string }>;
     if (environments[stack as keyof typeof environments].domains?.api) expect(servers[0]!.url).toBe(resolveLiterals(terraform, String(terraform.output!.api_url!.value)));
-    else expect(servers.map((server) => server.url)).toEqual([`https://{restApiId}.execute-api.eu-west-1.amazonaws.com/${stack}`]);
+    else {
+      const config = environments[stack as keyof typeof environments];
+      const variable = config.api.flavour === "http-jwt" ? "apiId" : "restApiId";
+      expect(servers.map((server) => server.url)).toEqual([`https://{${variable}}.execute-api.eu-west-1.amazonaws.com/${config.api.stageName}`]);
+    }
   });
 
   test("each operation is named after its handler, and every scoped one documents the gateway's 401 with WWW-Authenticate", () => {

@@ -4,6 +4,7 @@ import { environments } from "../../environments";
 import { NotesApiStack } from "../../stacks/notes-api-stack";
 import { isBlocking } from "../../stacks/policy/policy-aspect";
 import { findSuppression, suppress } from "../../stacks/suppressions";
+import { ScopedRestApi } from "../../stacks/api/scoped-rest-api";
 
 function build(environment: "dev" | "prod" = "dev") {
   return new NotesApiStack(Testing.app(), environment, { config: environments[environment], env: {} });
@@ -36,7 +37,9 @@ describe("PolicyAspect", () => {
 
   test("sees escape-hatch overrides: a deployment without create_before_destroy is an error", () => {
     const stack = build();
-    stack.api.stage.deployment.addOverride("lifecycle.create_before_destroy", false);
+    const api = stack.api;
+    if (!(api instanceof ScopedRestApi)) throw new Error("stack has a REST API");
+    api.stage.deployment.addOverride("lifecycle.create_before_destroy", false);
     const blocking = stack.policy.evaluate(stack).filter(isBlocking);
     expect(blocking.map((finding) => [finding.ruleId, finding.path])).toEqual([["APIG-DEPLOY", "dev/api/stage/deployment"]]);
   });

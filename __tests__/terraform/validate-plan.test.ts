@@ -8,7 +8,7 @@ jest.setTimeout(240_000);
 const describeWithTerraform = terraformMissing ? describe.skip : describe;
 
 // Data stacks and bootstrap plan from nothing; an API stack reads its data stack's state, so that is deployed (offline) first.
-const STACKS = ["dev-data", "prod-data", "bootstrap", "dev", "prod"] as const;
+const STACKS = ["dev-data", "devhttp-data", "prod-data", "bootstrap", "dev", "devhttp", "prod"] as const;
 
 describeWithTerraform(`real Terraform on every synthesized stack${terraformMissing ? ` (skipped: ${terraformMissing})` : ""}`, () => {
   let terraform: OfflineTerraform;

@@ -14,13 +14,23 @@ export interface Caller {
 
 type Claims = Record<string, unknown>;
 
+/**
+ * The one place a handler reads the authorizer's claims, whichever API delivered the event: a REST
+ * API's Cognito authorizer puts them at `requestContext.authorizer.claims`, an HTTP API's JWT
+ * authorizer (payload 2.0) at `requestContext.authorizer.jwt.claims` (docs/aws-facts.md §1, §11).
+ * Every other field a handler reads (headers, path and query parameters, body) has the same name
+ * in both events, so the same zip serves every flavour.
+ */
 function claimsOf(event: APIGatewayProxyEvent): Claims | undefined {
-  const claims: unknown = event.requestContext?.authorizer?.claims;
+  const authorizer = event.requestContext?.authorizer as { claims?: unknown; jwt?: { claims?: unknown } } | null | undefined;
+  const claims = authorizer?.claims ?? authorizer?.jwt?.claims;
   return claims !== null && typeof claims === "object" ? (claims as Claims) : undefined;
 }
 
+/** A claim as one string: an array (a JWT authorizer may pass `cognito:groups` as one) is space separated. */
 function stringClaim(claims: Claims, name: string): string | undefined {
-  const value = claims[name];
+  const raw = claims[name];
+  const value = Array.isArray(raw) ? raw.map(String).join(" ") : raw;
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 

@@ -69,8 +69,8 @@ export class LocalIssuer {
     return `${new URL(this.issuer).pathname}/.well-known/jwks.json`;
   }
 
-  get jwks(): { keys: Array<JsonWebKey & { kid: string; alg: string; use: string }> } {
-    return { keys: [{ ...this.keys.publicJwk, kid: this.keys.kid, alg: "RS256", use: "sig" }] };
+  get jwks(): { keys: Array<JsonWebKey & { kty: string; kid: string; alg: string; use: string }> } {
+    return { keys: [{ ...this.keys.publicJwk, kty: this.keys.publicJwk.kty ?? "RSA", kid: this.keys.kid, alg: "RS256", use: "sig" }] };
   }
 
   async sign(request: TokenRequest): Promise<string> {

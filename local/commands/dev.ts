@@ -14,7 +14,7 @@ import { defaultWebPort, loopbackWebOrigin, withLoopbackOrigin, type StackModel 
 const spec = {
   command: "npm run dev --",
   summary:
-    "Serves one synthesized stack on 127.0.0.1 as API Gateway would: the Cognito authorizer's rules, the deployable zips in Lambda-like processes, DynamoDB (dynalite) with data kept in .local/, a token endpoint and the issuer's JWKS. Watches the sources and reloads.",
+    "Serves one synthesized stack on 127.0.0.1 as API Gateway would: its authorizer's rules (a REST API's Cognito authorizer, or an HTTP API's JWT authorizer), the deployable zips in Lambda-like processes, DynamoDB (dynalite) with data kept in .local/, a token endpoint and the issuer's JWKS. Watches the sources and reloads.",
   options: {
     stack: { type: "string", value: "environment", description: "the environment to serve", default: "dev" },
     port: { type: "string", value: "number", description: "port on 127.0.0.1; 0 picks a free one", default: "3000" },

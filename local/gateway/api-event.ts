@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent } from "aws-lambda";
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 
 export interface TokenClaimsInput {
   readonly sub: string;
@@ -108,4 +108,78 @@ export function apiEvent(input: ApiEventInput): APIGatewayProxyEvent {
       stage,
     },
   } as APIGatewayProxyEvent;
+}
+
+export interface HttpApiEventInput {
+  readonly method: string;
+  /** The route's path as declared: `/notes/{id}`. */
+  readonly routePath: string;
+  readonly pathParameters?: Record<string, string>;
+  /** The request path as received, with the stage: `/dev/notes/1`. @default - the route path filled in, under the stage */
+  readonly rawPath?: string;
+  /** @default "" */
+  readonly rawQueryString?: string;
+  /** Every value of every header, as received (names any case). */
+  readonly headers?: Record<string, string | readonly string[]>;
+  readonly body?: string | null;
+  readonly isBase64Encoded?: boolean;
+  /** The JWT authorizer's claims, every value a string. */
+  readonly claims?: Record<string, string>;
+  /** @default "dev" */
+  readonly stage?: string;
+  /** @default a fixed id */
+  readonly requestId?: string;
+  /** @default "203.0.113.7" */
+  readonly sourceIp?: string;
+}
+
+/**
+ * An HTTP API Lambda proxy event, payload format 2.0, shaped as API Gateway delivers it (API
+ * Gateway developer guide, "Create AWS Lambda proxy integrations for HTTP APIs"): header names
+ * lower case and repeated values joined with commas, repeated query parameters too, cookies apart,
+ * and a JWT authorizer's claims and scopes at `requestContext.authorizer.jwt`. The handlers read
+ * it with the same code as a REST API's event (functions/shared/claims.ts).
+ */
+export function httpApiEvent(input: HttpApiEventInput): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const stage = input.stage ?? "dev";
+  const filled = input.routePath.replace(/\{(\w+)\+?\}/g, (_, name: string) => input.pathParameters?.[name] ?? "");
+  const rawPath = input.rawPath ?? `/${stage}${filled}`;
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, value] of Object.entries(input.headers ?? { host: "abc123.execute-api.eu-west-1.amazonaws.com" })) {
+    const values = typeof value === "string" ? [value] : [...value];
+    if (name.toLowerCase() === "cookie") cookies = values.flatMap((cookie) => cookie.split(/;\s*/)).filter((cookie) => cookie !== "");
+    else headers[name.toLowerCase()] = headers[name.toLowerCase()] === undefined ? values.join(",") : `${headers[name.toLowerCase()]},${values.join(",")}`;
+  }
+  const rawQueryString = input.rawQueryString ?? "";
+  const query: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString)) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  const now = Date.now();
+  const routeKey = `${input.method} ${input.routePath}`;
+  const scopes = input.claims?.scope ? input.claims.scope.split(" ").filter((scope) => scope !== "") : null;
+  return {
+    version: "2.0",
+    routeKey,
+    rawPath,
+    rawQueryString,
+    ...(cookies ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(input.pathParameters ? { pathParameters: input.pathParameters } : {}),
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "abc123",
+      ...(input.claims ? { authorizer: { jwt: { claims: input.claims, scopes } } } : {}),
+      domainName: "abc123.execute-api.eu-west-1.amazonaws.com",
+      domainPrefix: "abc123",
+      http: { method: input.method, path: rawPath, protocol: "HTTP/1.1", sourceIp: input.sourceIp ?? "203.0.113.7", userAgent: headers["user-agent"] ?? "" },
+      requestId: input.requestId ?? "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+      routeKey,
+      stage,
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+    ...(input.body !== undefined && input.body !== null ? { body: input.body } : {}),
+    isBase64Encoded: input.isBase64Encoded ?? false,
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
 }

@@ -4,8 +4,9 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { apiEvent } from "./api-event";
+import { apiEvent, httpApiEvent } from "./api-event";
 import { LocalCognitoAuthorizer, type AuthorizerDecision } from "./cognito-authorizer";
+import { LocalJwtAuthorizer, type JwtDecision } from "./jwt-authorizer";
 import { expectedError } from "../cli/command-line";
 import { ensureTablesFromTerraform, localSdkEnvironment, repairInterruptedTables, startLocalDynamo, type LocalDynamo } from "../runtime/dynamodb";
 import { LocalHostedUi, type LocalClientCredentials, type PreTokenHook } from "../cognito/hosted-ui";
@@ -104,6 +105,7 @@ export class LocalGateway {
   private readonly runners = new Map<string, FunctionRunner>();
   private routes: Route[] = [];
   private authorizer?: LocalCognitoAuthorizer;
+  private jwtAuthorizer?: LocalJwtAuthorizer;
   private issuerInstance?: LocalIssuer;
   private credentials: LocalClientCredentials[] = [];
   private readonly log: (line: string) => void;
@@ -218,6 +220,8 @@ export class LocalGateway {
     this.credentials = this.loadClients();
     this.hostedUi ??= new LocalHostedUi(this.url, this.issuer, () => this.credentials, LocalUsers.forStack(dataDir, model.stack), (input) => this.runPreToken(input));
     this.authorizer = new LocalCognitoAuthorizer(this.issuer, this.credentials.map((client) => client.clientId));
+    const audience = this.credentials.filter((client) => model.jwtAudience?.includes(client.name)).map((client) => client.clientId);
+    this.jwtAuthorizer = model.flavour === "http-jwt" ? new LocalJwtAuthorizer({ issuer: this.issuer.issuer, audience, jwks: this.issuer.jwks }) : undefined;
     this.routes = model.methods.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
     const sdkEnvironment = localSdkEnvironment(this.dynamo!.endpoint, model.region);
     const changed: string[] = [];
@@ -336,6 +340,7 @@ export class LocalGateway {
       this.options.observe?.({ method, resourcePath: route?.method.resourcePath, status, headers, body: text });
       send(status, headers, text, note);
     };
+    if (this.jwtAuthorizer) return this.handleHttpApi({ request, url, method, body, route, resourcePath, answer });
     if (!route) {
       const error = this.gatewayResponse("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", request);
       return answer(error.status, error.headers, error.body, "no such resource or method");
@@ -397,6 +402,81 @@ export class LocalGateway {
     for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.join(", ");
     const text = result.isBase64Encoded && result.body ? Buffer.from(result.body, "base64").toString("utf8") : (result.body ?? "");
     return answer(result.statusCode, headers, text, note);
+  }
+
+  /**
+   * A request to an HTTP API (`http-jwt`), as API Gateway answers it (docs/aws-facts.md §11): CORS
+   * preflights and headers from the API's CORS configuration (an integration's own CORS headers
+   * are dropped), 404 for no route, the JWT authorizer's 401 and 403, and Lambda proxy
+   * integrations with payload format 2.0.
+   */
+  private async handleHttpApi(input: {
+    request: http.IncomingMessage;
+    url: URL;
+    method: string;
+    body: string;
+    route: Route | undefined;
+    resourcePath: string | undefined;
+    answer: (status: number, headers: Record<string, string>, text: string, note: string) => void;
+  }): Promise<void> {
+    const { request, url, method, route } = input;
+    const cors = this.model.cors;
+    const origin = header(request, "origin");
+    const allowed = origin !== undefined && cors !== undefined && (cors.allowOrigins.includes("*") || cors.allowOrigins.includes(origin));
+    const corsHeaders: Record<string, string> = allowed ? { "access-control-allow-origin": cors!.allowOrigins.includes("*") ? "*" : origin!, vary: "origin" } : {};
+    // API Gateway sets the CORS headers of every answer from the configuration, and drops an integration's own.
+    const answer = (status: number, headers: Record<string, string>, text: string, note: string) => {
+      const own = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith("access-control-")));
+      input.answer(status, { ...own, ...corsHeaders }, text, note);
+    };
+    const json = (status: number, message: string, extra: Record<string, string> = {}) => [status, { "content-type": "application/json", ...extra }, JSON.stringify({ message })] as const;
+
+    if (method === "OPTIONS" && cors && header(request, "access-control-request-method")) {
+      const preflight: Record<string, string> = allowed
+        ? {
+            "access-control-allow-methods": cors.allowMethods.join(","),
+            "access-control-allow-headers": cors.allowHeaders.join(","),
+            ...(cors.maxAge !== undefined ? { "access-control-max-age": String(cors.maxAge) } : {}),
+          }
+        : {};
+      return input.answer(204, { ...preflight, ...corsHeaders }, "", `cors preflight (origin ${allowed ? "allowed" : "not allowed"})`);
+    }
+    if (!route) return answer(...json(404, "Not Found"), "no such route");
+
+    let decision: JwtDecision | undefined;
+    if (route.method.authorization === "JWT") {
+      decision = await this.jwtAuthorizer!.authorize(header(request, "authorization"), route.method.scopes);
+      if (!decision.allow) return answer(...json(decision.status, decision.status === 401 ? "Unauthorized" : "Forbidden", { "www-authenticate": decision.wwwAuthenticate }), `authorizer=deny ${decision.status} (${decision.reason})`);
+    }
+    const match = route.pattern.exec(input.resourcePath!)!;
+    const decoded = route.parameters.map((_, index) => decodePathParameter(match[index + 1]!));
+    if (decoded.some((value) => value === undefined)) return answer(...json(400, "Bad Request"), "malformed percent-encoding in the path");
+    const headers: Record<string, string[]> = {};
+    for (let index = 0; index < request.rawHeaders.length; index += 2) (headers[request.rawHeaders[index]!] ??= []).push(request.rawHeaders[index + 1]!);
+    const event = httpApiEvent({
+      method,
+      routePath: route.method.resourcePath,
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ""),
+      pathParameters: route.parameters.length ? Object.fromEntries(route.parameters.map((name, index) => [name, decoded[index]!])) : undefined,
+      headers,
+      body: input.body === "" ? null : input.body,
+      claims: decision?.allow ? decision.claims : undefined,
+      stage: this.model.stageName,
+      requestId: randomUUID(),
+      sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+    });
+    const note = decision ? `authorizer=allow (${decision.reason})` : "authorizer=none (public)";
+    const integration = route.method.integration;
+    if (integration.type !== "AWS_PROXY") return answer(...json(500, "Internal Server Error"), "an HTTP API route integrates with a Lambda function only");
+    const outcome = await this.runners.get(integration.functionName)!.invoke(event);
+    const result = outcome.ok ? (outcome.result as { statusCode?: unknown; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean }) : undefined;
+    if (!outcome.ok || !result || typeof result.statusCode !== "number") {
+      const why = outcome.ok ? "malformed Lambda proxy response" : outcome.detail.split("\n")[0];
+      return answer(...json(500, "Internal Server Error"), `${note} function=${outcome.ok ? "bad response" : outcome.reason} (${why})`);
+    }
+    const text = result.isBase64Encoded && result.body ? Buffer.from(result.body, "base64").toString("utf8") : (result.body ?? "");
+    return answer(result.statusCode, { ...result.headers }, text, note);
   }
 
   /** One of the stack's gateway responses, or the DEFAULT_4XX/5XX one, rendered for this request. */

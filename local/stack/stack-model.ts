@@ -4,12 +4,13 @@ import { functionEnvironment } from "./function-env";
 import { OPENAPI_FILE } from "../../stacks/paths";
 import { UsageError } from "../cli/command-line";
 
-/** One method of the REST API as the synthesized Terraform declares it. */
+/** One method of the REST API, or one route of the HTTP API, as the synthesized Terraform declares it. */
 export interface LocalMethod {
   readonly httpMethod: string;
   /** `/notes/{id}` */
   readonly resourcePath: string;
-  readonly authorization: "NONE" | "COGNITO_USER_POOLS";
+  /** `JWT`: an HTTP API route with the JWT authorizer. */
+  readonly authorization: "NONE" | "COGNITO_USER_POOLS" | "JWT";
   readonly scopes: readonly string[];
   readonly integration: { readonly type: "AWS_PROXY"; readonly functionName: string } | { readonly type: "MOCK"; readonly response: MockResponse };
 }
@@ -74,10 +75,24 @@ export function checkGroupOption(model: Pick<StackModel, "stack" | "groups">, wa
   return known;
 }
 
+/** An HTTP API's CORS configuration: API Gateway answers preflights and adds the headers itself. */
+export interface LocalCors {
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly maxAge?: number;
+}
+
 export interface StackModel {
   readonly stack: string;
+  /** `rest-cognito` (a REST API) or `http-jwt` (an HTTP API), from the resources the stack has. */
+  readonly flavour: "rest-cognito" | "http-jwt";
   readonly region: string;
   readonly stageName: string;
+  /** The HTTP API's CORS configuration (`http-jwt` only). */
+  readonly cors?: LocalCors;
+  /** Names of the clients whose tokens the JWT authorizer takes (`http-jwt` only): its audience. */
+  readonly jwtAudience?: readonly string[];
   readonly resourceServerIdentifier: string;
   readonly methods: readonly LocalMethod[];
   readonly functions: ReadonlyMap<string, LocalFunction>;
@@ -208,7 +223,8 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
     callbackUrls: (config.callback_urls as string[] | undefined) ?? [],
     logoutUrls: (config.logout_urls as string[] | undefined) ?? [],
   }));
-  const stage = resourcesOf(tf, "aws_api_gateway_stage")[0]?.config;
+  const httpApi = resourcesOf(tf, "aws_apigatewayv2_api")[0]?.config;
+  const stage = resourcesOf(tf, "aws_api_gateway_stage")[0]?.config ?? resourcesOf(tf, "aws_apigatewayv2_stage")[0]?.config;
   const groups = resourcesOf(tf, "aws_cognito_user_group")
     .map(({ config }): LocalGroup => ({ name: String(config.name), ...(typeof config.precedence === "number" ? { precedence: config.precedence } : {}) }))
     .sort((a, b) => (a.precedence ?? Infinity) - (b.precedence ?? Infinity) || a.name.localeCompare(b.name));
@@ -220,12 +236,15 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
   const trigger = referenced(preToken?.lambda_arn);
   const provider = (tf as { provider?: { aws?: Array<{ region?: string }> } }).provider?.aws?.[0];
 
+  const jwt = httpApi ? httpApiParts(tf, functionNames) : undefined;
   return {
     stack,
+    flavour: httpApi ? "http-jwt" : "rest-cognito",
     region: String(provider?.region ?? "us-east-1"),
-    stageName: String(stage?.stage_name ?? stack),
+    stageName: String(stage?.stage_name ?? stage?.name ?? stack),
+    ...(jwt ? { cors: jwt.cors, jwtAudience: jwt.audience } : {}),
     resourceServerIdentifier: identifier,
-    methods,
+    methods: [...methods, ...(jwt?.routes ?? [])],
     functions,
     gatewayResponses,
     clients,
@@ -236,6 +255,53 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
       ? { preTokenGeneration: { functionName: functionNames.get(trigger.name)!, version: String(preToken?.lambda_version ?? "V1_0") } }
       : {}),
   };
+}
+
+/**
+ * An HTTP API's routes, CORS configuration and the JWT authorizer's audience as client names: each
+ * audience entry is a client id the data stack exports, read back to the client it names.
+ */
+function httpApiParts(tf: TerraformJson, functionNames: ReadonlyMap<string, string>): { routes: LocalMethod[]; cors?: LocalCors; audience: string[] } {
+  const api = resourcesOf(tf, "aws_apigatewayv2_api")[0]!.config;
+  const integrations = new Map(resourcesOf(tf, "aws_apigatewayv2_integration").map((entry) => [entry.name, entry.config]));
+  const routes = resourcesOf(tf, "aws_apigatewayv2_route").map(({ config }): LocalMethod => {
+    const key = String(config.route_key);
+    const [httpMethod, resourcePath] = key.split(" ") as [string, string];
+    const target = /^integrations\/\$\{aws_apigatewayv2_integration\.([A-Za-z0-9_-]+)\.id\}$/.exec(String(config.target))?.[1];
+    const integration = target === undefined ? undefined : integrations.get(target);
+    if (!integration) throw new Error(`route ${key} has no integration`);
+    const named = /:function:([^/:]+)$/.exec(String(integration.integration_uri))?.[1];
+    const functionName = named && [...functionNames.values()].find((name) => name === named);
+    if (!functionName) throw new Error(`route ${key} integrates with an unknown function: ${String(integration.integration_uri)}`);
+    return {
+      httpMethod,
+      resourcePath,
+      authorization: config.authorization_type === "JWT" ? "JWT" : "NONE",
+      scopes: (config.authorization_scopes as string[] | undefined) ?? [],
+      integration: { type: "AWS_PROXY", functionName },
+    };
+  });
+  const corsConfig = [api.cors_configuration].flat()[0] as Record<string, unknown> | undefined;
+  const cors = corsConfig
+    ? {
+        allowOrigins: (corsConfig.allow_origins as string[] | undefined) ?? [],
+        allowMethods: (corsConfig.allow_methods as string[] | undefined) ?? [],
+        allowHeaders: (corsConfig.allow_headers as string[] | undefined) ?? [],
+        ...(typeof corsConfig.max_age === "number" ? { maxAge: corsConfig.max_age } : {}),
+      }
+    : undefined;
+  const authorizer = resourcesOf(tf, "aws_apigatewayv2_authorizer")[0]?.config;
+  const jwtConfiguration = [authorizer?.jwt_configuration].flat()[0] as { audience?: string[] } | undefined;
+  const clientNames = new Map(resourcesOf(tf, "aws_cognito_user_pool_client").map((entry) => [entry.name, String(entry.config.name)]));
+  const audience = (jwtConfiguration?.audience ?? []).map((entry) => {
+    const output = /outputs\.([A-Za-z0-9_-]+)\}$/.exec(entry)?.[1];
+    const exported = output === undefined ? entry : String(tf.output?.[output]?.value ?? entry);
+    const client = /^\$\{aws_cognito_user_pool_client\.([A-Za-z0-9_-]+)\.id\}$/.exec(exported)?.[1];
+    const name = client === undefined ? undefined : clientNames.get(client);
+    if (name === undefined) throw new Error(`the JWT authorizer's audience names no client of the pool: ${entry}`);
+    return name;
+  });
+  return { routes, ...(cors ? { cors } : {}), audience };
 }
 
 /**

@@ -105,7 +105,7 @@ function otherChanges(before: AuthMatrix, after: AuthMatrix, explained: readonly
 /** Every route × caller decision of one stack before and after: who gains, who loses, and what else changed. */
 export function compareStack(stack: string, before: AuthMatrix | undefined, after: AuthMatrix | undefined): StackAccessDiff {
   const cells = (matrix: AuthMatrix | undefined) =>
-    new Map(matrix ? matrix.routes.flatMap((route) => callersOf(matrix).map((caller) => [`${routeKey(route)}\u0000${caller.label}`, { route, caller, decision: decisionFor(route, caller) }] as const)) : []);
+    new Map(matrix ? matrix.routes.flatMap((route) => callersOf(matrix).map((caller) => [`${routeKey(route)}\u0000${caller.label}`, { route, caller, decision: decisionFor(route, caller, matrix.flavour) }] as const)) : []);
   const [old, now] = [cells(before), cells(after)];
   const gained: AccessChange[] = [];
   const lost: AccessChange[] = [];

@@ -99,8 +99,7 @@ export async function verifyMatrix(matrix: AuthMatrix, target: VerifyTarget): Pr
       headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(["POST", "PUT", "PATCH"].includes(method) ? { "Content-Type": "application/json" } : {}) },
       body: ["POST", "PUT", "PATCH"].includes(method) ? "{}" : undefined,
     });
-    await response.arrayBuffer();
-    const observed = observedDecision(response.status);
+    const observed = observedDecision(response.status, await response.text(), matrix.flavour);
     results.push({ cell, status: response.status, observed, ok: observed === cell.expected });
   }
   return results;

@@ -4,7 +4,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import type { BootstrapConfig, EnvironmentConfig } from "../config";
+import { apiFlavour, type BootstrapConfig, type EnvironmentConfig } from "../config";
 import { DEPLOY_ENVIRONMENT_TAG, environmentSlug, environmentTags, functionBoundaryArn, functionBoundaryName } from "../iam/deploy-environment";
 import { policyDocument, type PolicyStatement } from "../iam/policy-document";
 import { taggingStatements } from "../iam/tagging";
@@ -42,6 +42,11 @@ export function stateObjectArns(environment: EnvironmentConfig, stateBucketName:
   });
 }
 
+/** Where API Gateway keeps the environment's API: `restapis` for a REST API, `apis` for an HTTP API (apigatewayv2). */
+function apiCollection(environment: EnvironmentConfig): "restapis" | "apis" {
+  return apiFlavour(environment) === "http-jwt" ? "apis" : "restapis";
+}
+
 /** ARNs of one environment's resources, from the names the stacks give them. */
 export function environmentArns(environment: EnvironmentConfig) {
   const { region, accountId } = environment;
@@ -51,8 +56,9 @@ export function environmentArns(environment: EnvironmentConfig) {
     tables: `arn:aws:dynamodb:${region}:${accountId}:table/${slug}-*`,
     userPools: `arn:aws:cognito-idp:${region}:${accountId}:userpool/*`,
     roles: `arn:aws:iam::${accountId}:role/${slug}-*`,
-    restApis: `arn:aws:apigateway:${region}::/restapis`,
-    restApiChildren: `arn:aws:apigateway:${region}::/restapis/*`,
+    // The environment's API by its flavour: a REST API lives under /restapis, an HTTP API under /apis.
+    apis: `arn:aws:apigateway:${region}::/${apiCollection(environment)}`,
+    apiChildren: `arn:aws:apigateway:${region}::/${apiCollection(environment)}/*`,
     apiTags: `arn:aws:apigateway:${region}::/tags/*`,
     namedLogGroups: [
       `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${slug}-*`,
@@ -177,13 +183,13 @@ const TAGGING = {
   iam: { tag: ["iam:TagRole"], untag: ["iam:UntagRole"] },
 } as const;
 
-/** Read verbs of `terraform plan` on one environment's resources: pools and REST APIs (ids known only after creation) by its tag, the rest by name. */
+/** Read verbs of `terraform plan` on one environment's resources: pools and APIs (ids known only after creation) by its tag, the rest by name. */
 function environmentReads(environment: EnvironmentConfig): PolicyStatement[] {
   const arns = environmentArns(environment);
   const tagged = { StringEquals: { [`aws:ResourceTag/${DEPLOY_ENVIRONMENT_TAG}`]: environmentSlug(environment) } };
   return [
     { actions: COGNITO_READ, resources: [arns.userPools], condition: tagged },
-    { actions: ["apigateway:GET"], resources: [arns.restApiChildren], condition: tagged },
+    { actions: ["apigateway:GET"], resources: [arns.apiChildren], condition: tagged },
     { actions: LAMBDA_READ, resources: [arns.functions] },
     { actions: DYNAMODB_READ, resources: [arns.tables] },
     { actions: ROLE_READ, resources: [arns.roles] },
@@ -271,8 +277,8 @@ export class GithubDeployRoles extends Construct {
             { actions: COGNITO_MANAGEMENT, resources: [arns.userPools], condition: tagged("ResourceTag") },
             ...taggingStatements(environment, [arns.userPools], TAGGING.cognito),
             { actions: ["cognito-idp:DescribeUserPoolDomain"], resources: ["*"] },
-            { actions: ["apigateway:POST"], resources: [arns.restApis], condition: tagged("RequestTag") },
-            { actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"], resources: [arns.restApiChildren], condition: tagged("ResourceTag") },
+            { actions: ["apigateway:POST"], resources: [arns.apis], condition: tagged("RequestTag") },
+            { actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"], resources: [arns.apiChildren], condition: tagged("ResourceTag") },
             // API Gateway's tagging API has no resource-tag key: the environment tag is set when the API is created, never through it.
             {
               actions: ["apigateway:PUT", "apigateway:DELETE"],

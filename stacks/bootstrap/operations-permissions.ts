@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "../config";
+import { apiFlavour, type EnvironmentConfig } from "../config";
 import { DEPLOY_ENVIRONMENT_TAG, environmentSlug } from "../iam/deploy-environment";
 import type { PolicyStatement } from "../iam/policy-document";
 import { taggingStatements } from "../iam/tagging";
@@ -97,8 +97,8 @@ export function operationsManagement(environment: EnvironmentConfig): PolicyStat
       resources: [arns.webAcls],
       condition: tagged("ResourceTag", arns.slug),
     },
-    // Associating a web ACL also asks the protected resource's service, on the environment's own stage and pool.
-    { actions: ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "apigateway:SetWebACL"], resources: [arns.stages], condition: tagged("ResourceTag", arns.slug) },
+    // Associating a web ACL also asks the protected resource's service, on the environment's own stage (a REST API's: WAF cannot protect an HTTP API) and pool.
+    ...(apiFlavour(environment) === "http-jwt" ? [] : [{ actions: ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "apigateway:SetWebACL"], resources: [arns.stages], condition: tagged("ResourceTag", arns.slug) }]),
     { actions: ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "cognito-idp:AssociateWebACL", "cognito-idp:DisassociateWebACL", "cognito-idp:GetWebACLForResource"], resources: [arns.userPools], condition: tagged("ResourceTag", arns.slug) },
     // WAF's log delivery: CloudWatch Logs gives these no resource-level permissions.
     { actions: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies"], resources: ["*"] },

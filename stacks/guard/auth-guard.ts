@@ -4,7 +4,7 @@ import { functionNameFor, pathSegments, roleNameFor } from "../api/route-paths";
 import type { HttpMethod, Route } from "../api/routes";
 import { isStandardScope, type AppClientDefinition, type ScopeDefinition } from "../auth/clients";
 import { groupConstructId, usesScopeGrants, scopeGrantMapping, type ScopeGrants } from "../auth/groups";
-import type { EnvironmentConfig } from "../config";
+import { API_FLAVOURS, apiFlavour, isOptOut, type EnvironmentConfig } from "../config";
 import { scopeGrantEnvironment } from "../../functions/triggers/scope-grants";
 import { SDK_SCOPE } from "../../functions/triggers/pre-token-generation";
 import { HANDLER_CONTRACTS, type HandlerContract } from "../../functions/contracts";
@@ -353,6 +353,7 @@ function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], r
   } else if (loggingLevel !== undefined && !["ERROR", "INFO"].includes(loggingLevel)) {
     report("config.api", "loggingLevel", loggingLevel, "one of ERROR, INFO");
   }
+  checkFlavour(config, report);
   const ttl = api.authorizerCacheTtlSeconds;
   if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= limits.AUTHORIZER_TTL_SECONDS.min && ttl <= limits.AUTHORIZER_TTL_SECONDS.max)) {
     report("config.api", "authorizerCacheTtlSeconds", ttl, "a whole number of seconds from 0 to 3600");
@@ -370,6 +371,33 @@ function checkEnvironment(config: EnvironmentConfig, routes: readonly Route[], r
     if (roleName.length > limits.NAME_MAX) {
       report(routeLabel(route), "handler", route.handler, `makes the role name '${roleName}' ${roleName.length} characters; IAM allows ${limits.NAME_MAX}`);
     }
+  }
+}
+
+/** The flavour, and the settings that do not exist for it (docs/api-flavours.md, docs/aws-facts.md §11). */
+function checkFlavour(config: EnvironmentConfig, report: Report): void {
+  const flavour = config.api.flavour;
+  if (flavour !== undefined && !API_FLAVOURS.includes(flavour)) {
+    report("config.api", "flavour", flavour, `one of ${API_FLAVOURS.join(", ")}`);
+    return;
+  }
+  if (flavour === "rest-jwt") {
+    report(
+      "config.api",
+      "flavour",
+      flavour,
+      "no Terraform AWS provider can make a REST API's JWT authorizer yet (aws_api_gateway_authorizer has no JWT configuration in 6.25, nor in 6.66 through the cdktn exit): use rest-cognito, or http-jwt for a JWT authorizer (docs/api-flavours.md)",
+    );
+  }
+  if (apiFlavour(config) !== "http-jwt") return;
+  if (config.api.loggingLevel !== undefined) {
+    report("config.api", "loggingLevel", config.api.loggingLevel, "an HTTP API has no execution logs: its access log records the authorizer's error; leave loggingLevel out");
+  }
+  if (config.api.authorizerCacheTtlSeconds !== undefined) {
+    report("config.api", "authorizerCacheTtlSeconds", config.api.authorizerCacheTtlSeconds, "a JWT authorizer caches the issuer's signing keys, not its decisions: leave authorizerCacheTtlSeconds out");
+  }
+  if (config.waf && !isOptOut(config.waf)) {
+    report("config", "waf", config.waf, "AWS WAF cannot protect an HTTP API (only REST APIs, among API Gateway's): opt out with { optOut: \"<why>\" }, or use the rest-cognito flavour for a web ACL (docs/api-flavours.md)");
   }
 }
 

@@ -1,4 +1,4 @@
-import { NO_GROUP, type AuthMatrix, type AuthMatrixRoute } from "./auth-matrix";
+import { NO_GROUP, type AuthMatrix, type AuthMatrixRoute, type MatrixFlavour } from "./auth-matrix";
 
 /** Who calls: nobody, a user's ID token, a user of a group through a sign-in client, or a machine client. */
 export type Caller =
@@ -7,8 +7,12 @@ export type Caller =
   | { readonly kind: "user"; readonly label: string; readonly client: string; readonly group: string; readonly scopes: readonly string[] }
   | { readonly kind: "machine"; readonly label: string; readonly client: string; readonly scopes: readonly string[] };
 
-/** What the gateway does with a call: lets it reach the handler, or refuses it (the Cognito authorizer answers 401 to every refusal). */
-export type Decision = "handler" | 401;
+/**
+ * What the gateway does with a call: lets it reach the handler, or refuses it. The Cognito
+ * authorizer answers 401 to every refusal; the JWT authorizer 401 to an invalid token and 403 to
+ * a valid one without the route's scopes.
+ */
+export type Decision = "handler" | 401 | 403;
 
 export interface Cell {
   readonly route: AuthMatrixRoute;
@@ -39,9 +43,20 @@ export function callersOf(matrix: AuthMatrix): Caller[] {
   return callers;
 }
 
-/** What the REST API's Cognito authorizer decides (docs/aws-facts.md §1): scopes OR'ed, access tokens only on scoped methods, 401 for every refusal. */
-export function decisionFor(route: AuthMatrixRoute, caller: Caller): Decision {
+/**
+ * What the gateway decides for a caller (every caller's token is valid and of the pool's clients,
+ * or absent). A REST API's Cognito authorizer (docs/aws-facts.md §1): scopes OR'ed, access tokens
+ * only on scoped methods, ID tokens only on the others, 401 for every refusal. An HTTP API's JWT
+ * authorizer (§11): no token is 401; on a route with scopes a token without one of them is 403 (an
+ * ID token has no scope); a route without scopes takes any token of its audience.
+ */
+export function decisionFor(route: AuthMatrixRoute, caller: Caller, flavour: MatrixFlavour = "rest-cognito"): Decision {
   if (route.auth === "public") return "handler";
+  if (flavour === "http-jwt") {
+    if (caller.kind === "anonymous") return 401;
+    if (route.auth === "id-token") return "handler";
+    return (caller.kind === "user" || caller.kind === "machine") && route.scopes.some((scope) => caller.scopes.includes(scope)) ? "handler" : 403;
+  }
   if (route.auth === "id-token") return caller.kind === "id-token" ? "handler" : 401;
   if (caller.kind === "user" || caller.kind === "machine") return route.scopes.some((scope) => caller.scopes.includes(scope)) ? "handler" : 401;
   return 401;
@@ -49,13 +64,36 @@ export function decisionFor(route: AuthMatrixRoute, caller: Caller): Decision {
 
 export function cellsOf(matrix: AuthMatrix): Cell[] {
   const callers = callersOf(matrix);
-  return matrix.routes.flatMap((route) => callers.map((caller) => ({ route, caller, expected: decisionFor(route, caller) })));
+  return matrix.routes.flatMap((route) => callers.map((caller) => ({ route, caller, expected: decisionFor(route, caller, matrix.flavour) })));
 }
 
+/** The body API Gateway's JWT authorizer sends with its 403 (a handler's 403 says why in its own words). */
+export const GATEWAY_FORBIDDEN_BODY = JSON.stringify({ message: "Forbidden" });
+
 /**
- * What a status says about the gateway's decision: 401 is the authorizer's (a handler behind it
- * always has claims); anything else, a handler's 400, 403 or 404 included, reached the handler.
+ * What an answer says about the gateway's decision: 401 is the authorizer's (a handler behind it
+ * always has claims); with the JWT authorizer, a 403 whose body is API Gateway's `{"message":"Forbidden"}`
+ * is its refusal too. Anything else, a handler's 400, 403 or 404 included, reached the handler.
  */
-export function observedDecision(status: number): Decision {
-  return status === 401 ? 401 : "handler";
+export function observedDecision(status: number, body = "", flavour: MatrixFlavour = "rest-cognito"): Decision {
+  if (status === 401) return 401;
+  if (flavour === "http-jwt" && status === 403 && body.replace(/\s+/g, "") === GATEWAY_FORBIDDEN_BODY) return 403;
+  return "handler";
 }
+
+/** The gateway's answer to every caller on every route, as a Markdown section of the matrix. */
+export function gatewayAnswers(matrix: AuthMatrix): string[] {
+  const callers = callersOf(matrix);
+  const label = (decision: Decision) => (decision === "handler" ? "handler" : `**${decision}**`);
+  return [
+    "## What the gateway answers",
+    "",
+    `Each caller with a valid token of the pool (or none). \`handler\`: the call reaches the route's function, which may still refuse it; a number: the gateway refuses it.`,
+    "",
+    `| Route | ${callers.map((caller) => cellText(caller.label)).join(" | ")} |`,
+    `|---|${callers.map(() => "---").join("|")}|`,
+    ...matrix.routes.map((route) => `| ${route.method} \`${route.path}\` | ${callers.map((caller) => label(decisionFor(route, caller, matrix.flavour))).join(" | ")} |`),
+  ];
+}
+
+const cellText = (value: string) => value.replace(/\|/g, "\\|");

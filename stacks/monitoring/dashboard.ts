@@ -1,12 +1,13 @@
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import type { Route } from "../api/routes";
-import type { WatchedFunction } from "./service-alarms";
+import { apiDimensions, apiMetricNames, type ApiMetricsSource, type WatchedFunction } from "./service-alarms";
 
 export interface DashboardInput {
   readonly title: string;
   readonly region: string;
-  readonly apiName: string;
+  /** Where the API's metrics are: by name (REST) or id (HTTP). */
+  readonly source: ApiMetricsSource;
   readonly stageName: string;
   readonly routes: readonly Route[];
   readonly functions: readonly WatchedFunction[];
@@ -19,17 +20,18 @@ const HEIGHT = 6;
 
 /**
  * The environment's dashboard, from the route table: per route its requests, 4XX, 5XX and p99
- * latency (the stage's per-method metrics), per function its errors and p99 duration, the table's
+ * latency (the stage's per-method or per-route metrics), per function its errors and p99 duration, the table's
  * throttled requests. Names only, no references: the same body on every synth.
  */
 export function dashboardBody(input: DashboardInput): string {
   const metricWidget = (title: string, metrics: unknown[][]) => ({ type: "metric", properties: { title, region: input.region, view: "timeSeries", stacked: false, period: 60, metrics } });
+  const names = apiMetricNames(input.source);
   const routeWidgets = input.routes.map((route) => {
-    const dimensions = ["ApiName", input.apiName, "Method", route.method, "Resource", route.path, "Stage", input.stageName];
+    const dimensions = Object.entries(apiDimensions(input.source, input.stageName, route)).flat();
     return metricWidget(`${route.method} ${route.path}`, [
       ["AWS/ApiGateway", "Count", ...dimensions, { stat: "Sum", label: "requests" }],
-      ["AWS/ApiGateway", "4XXError", ...dimensions, { stat: "Sum", label: "4XX" }],
-      ["AWS/ApiGateway", "5XXError", ...dimensions, { stat: "Sum", label: "5XX" }],
+      ["AWS/ApiGateway", names.errors4xx, ...dimensions, { stat: "Sum", label: "4XX" }],
+      ["AWS/ApiGateway", names.errors5xx, ...dimensions, { stat: "Sum", label: "5XX" }],
       ["AWS/ApiGateway", "Latency", ...dimensions, { stat: "p99", label: "latency p99 (ms)", yAxis: "right" }],
     ]);
   });

@@ -74,19 +74,37 @@ export class TableAlarms extends Construct {
   }
 }
 
+/**
+ * Where API Gateway reports an API's metrics: a REST API by its name (`5XXError`, `4XXError`), an
+ * HTTP API by its id (`5xx`, `4xx`); both report `Count` and `Latency` (API Gateway developer guide,
+ * "Amazon API Gateway dimensions and metrics" and "Monitor CloudWatch metrics for HTTP APIs").
+ */
+export type ApiMetricsSource = { readonly kind: "rest"; readonly apiName: string } | { readonly kind: "http"; readonly apiId: string };
+
+export function apiMetricNames(source: ApiMetricsSource): { readonly errors5xx: string; readonly errors4xx: string } {
+  return source.kind === "rest" ? { errors5xx: "5XXError", errors4xx: "4XXError" } : { errors5xx: "5xx", errors4xx: "4xx" };
+}
+
+/** The dimensions of a stage's metrics, optionally narrowed to one route (REST: method and resource; HTTP: the route key). */
+export function apiDimensions(source: ApiMetricsSource, stageName: string, route?: { readonly method: string; readonly path: string }): Record<string, string> {
+  if (source.kind === "rest") return { ApiName: source.apiName, ...(route ? { Method: route.method, Resource: route.path } : {}), Stage: stageName };
+  return { ApiId: source.apiId, ...(route ? { Route: `${route.method} ${route.path}` } : {}), Stage: stageName };
+}
+
 /** The stage's 5XX rate, 4XX rate (authorizer denials among them) and p99 latency. */
 export class ApiAlarms extends Construct {
-  constructor(scope: Construct, id: string, props: { readonly apiName: string; readonly stageName: string; readonly monitoring: MonitoringConfig; readonly topicArn: string }) {
+  constructor(scope: Construct, id: string, props: { readonly apiName: string; readonly source: ApiMetricsSource; readonly stageName: string; readonly monitoring: MonitoringConfig; readonly topicArn: string }) {
     super(scope, id);
     const { monitoring } = props;
-    const api = (metricName: string, stat: string) => ({ namespace: "AWS/ApiGateway", metricName, dimensions: { ApiName: props.apiName, Stage: props.stageName }, stat });
+    const names = apiMetricNames(props.source);
+    const api = (metricName: string, stat: string) => ({ namespace: "AWS/ApiGateway", metricName, dimensions: apiDimensions(props.source, props.stageName), stat });
     const common = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, alarmActions: [props.topicArn] };
     const percent5xx = monitoring.api5xxPercent ?? MONITORING_DEFAULTS.api5xxPercent;
     metricAlarm(this, "5xx-rate", {
       ...common,
       name: `${props.apiName}-${props.stageName}-5xx-rate`,
       description: `${percent5xx}% or more of the requests failed with a 5XX in 3 of 5 minutes: a handler or an integration is failing`,
-      metrics: [api("5XXError", "Sum"), api("Count", "Sum")],
+      metrics: [api(names.errors5xx, "Sum"), api("Count", "Sum")],
       expression: "IF(m1 > 0, 100 * m0 / m1, 0)",
       threshold: percent5xx,
     });
@@ -95,7 +113,7 @@ export class ApiAlarms extends Construct {
       ...common,
       name: `${props.apiName}-${props.stageName}-4xx-rate`,
       description: `${percent4xx}% or more of at least ${MIN_REQUESTS_FOR_4XX_RATE} requests a minute got a 4XX in 3 of 5 minutes: refused tokens (401/403), throttling (429) or a broken client`,
-      metrics: [api("4XXError", "Sum"), api("Count", "Sum")],
+      metrics: [api(names.errors4xx, "Sum"), api("Count", "Sum")],
       expression: `IF(m1 >= ${MIN_REQUESTS_FOR_4XX_RATE}, 100 * m0 / m1, 0)`,
       threshold: percent4xx,
     });

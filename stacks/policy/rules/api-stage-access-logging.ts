@@ -7,7 +7,7 @@ export const APIG1: PolicyRule = {
   cause: "the API stage has no access logging",
   explanation: "Access logs are the only record of who called what and why API Gateway answered 401 or 403; set access_log_settings with a log group and a format.",
   check: (resource) => {
-    if (resource.type !== "aws_api_gateway_stage") return NOT_APPLICABLE;
+    if (resource.type !== "aws_api_gateway_stage" && resource.type !== "aws_apigatewayv2_stage") return NOT_APPLICABLE;
     const settings = resource.config.access_log_settings;
     return settings?.destination_arn && settings?.format ? COMPLIANT : nonCompliant();
   },
