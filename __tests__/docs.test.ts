@@ -85,8 +85,8 @@ describe("output the docs show is what the tools print", () => {
     ["README.md", () => messages(checkAuthConfig({ ...base, clients: [...base.clients, { name: "billing", flows: ["client_credentials"], scopes: ["notes.read"], generateSecret: false }] }))],
     ["README.md", () => messages(checkAuthConfig({ ...base, config: { ...dev, api: { ...dev.api, corsAllowedOrigins: [...dev.api.corsAllowedOrigins, "https://admin.notes.example.com/"] } } }))],
     ["README.md", () => messages(checkEnvironmentSet([dev, environments.prod, { ...dev, name: "staging" }]))],
-    // The recipe's premise: dev and prod exist, staging is being added
-    ["README.md", () => messages(checkBootstrapConfig("bootstrap", { ...bootstrap, deployEnvironments: ["dev", "prod", "staging"] }, [dev, environments.prod]))],
+    // The recipe's premise: dev, devhttp and prod exist, staging is being added
+    ["README.md", () => messages(checkBootstrapConfig("bootstrap", { ...bootstrap, deployEnvironments: ["dev", "prod", "staging"] }, [dev, environments.devhttp, environments.prod]))],
     ["docs/scopes-and-groups.md", () => messages(checkAuthConfig({ ...base, scopeGrants: { groups: [{ name: "readers", description: "Read notes", scopes: ["notes.read"] }] } }))],
   ])("a guard message %s quotes is the guard's own", (file, produce) => {
     const text = fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");

@@ -38,6 +38,12 @@ describe("the project can grow", () => {
     expect(Object.values(dev.resource.aws_lambda_function!).map((fn) => fn.function_name)).toContain("notes-dev-notes-share");
     const matrix = fs.readFileSync(path.join(outdir, "stacks", "dev", "auth-matrix.md"), "utf8");
     expect(matrix).toContain("| POST | `/notes/{id}/share` | `https://notes.example.com/notes.share` |");
+    // AND the same route in the HTTP API flavour (devhttp): one route with the scope, its own function, its 403 in the matrix
+    const devhttp = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "devhttp", "cdk.tf.json"), "utf8")) as typeof dev;
+    const routes = Object.values(devhttp.resource.aws_apigatewayv2_route!).filter((route) => route.route_key === "POST /notes/{id}/share");
+    expect(routes.map((route) => route.authorization_scopes)).toEqual([["https://notes.example.com/notes.share"]]);
+    expect(Object.values(devhttp.resource.aws_lambda_function!).map((fn) => fn.function_name)).toContain("notes-devhttp-notes-share");
+    expect(fs.readFileSync(path.join(outdir, "stacks", "devhttp", "auth-matrix.md"), "utf8")).toMatch(/^\| POST `\/notes\/\{id\}\/share` \| \*\*401\*\* \| \*\*403\*\* \|/m);
     // AND staging is two stacks of its own, and dev answers CORS for the moved origin only
     for (const stack of ["staging", "staging-data"]) expect(fs.existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
     const devText = JSON.stringify(dev);

@@ -82,7 +82,7 @@ export function applyRecipe(root: string, edits: readonly RecipeEdit[]): void {
  * and tags, in the bootstrap's deploy environments and the plan workflow's matrix.
  */
 export const addEnvironment: readonly RecipeEdit[] = [
-  { file: "environments.ts", find: `Record<"dev" | "prod", EnvironmentConfig>`, replace: `Record<"dev" | "prod" | "staging", EnvironmentConfig>` },
+  { file: "environments.ts", find: `Record<"dev" | "devhttp" | "prod", EnvironmentConfig>`, replace: `Record<"dev" | "devhttp" | "prod" | "staging", EnvironmentConfig>` },
   {
     file: "environments.ts",
     find: `    waf: {},\n  },\n};\n`,
@@ -127,11 +127,11 @@ export const addEnvironment: readonly RecipeEdit[] = [
 
 /** The README's recipe "add an origin", as a move: the dev web app on localhost:5174 instead of 5173 (callbacks, sign-out and CORS). */
 export const moveDevOrigin: readonly RecipeEdit[] = [
+  // dev's lines only: devhttp lists the same local origin, and keeps it.
   {
     file: "environments.ts",
-    find: `callbackUrls: ["http://localhost:5173/callback", "http://localhost:5173/docs/oauth2-redirect.html",`,
-    replace: `callbackUrls: ["http://localhost:5174/callback", "http://localhost:5174/docs/oauth2-redirect.html",`,
+    find: `on localhost.\n      callbackUrls: ["http://localhost:5173/callback", "http://localhost:5173/docs/oauth2-redirect.html", "https://dev.notes.example.com/callback"],\n      logoutUrls: ["http://localhost:5173/",`,
+    replace: `on localhost.\n      callbackUrls: ["http://localhost:5174/callback", "http://localhost:5174/docs/oauth2-redirect.html", "https://dev.notes.example.com/callback"],\n      logoutUrls: ["http://localhost:5174/",`,
   },
-  { file: "environments.ts", find: `logoutUrls: ["http://localhost:5173/",`, replace: `logoutUrls: ["http://localhost:5174/",` },
-  { file: "environments.ts", find: `corsAllowedOrigins: ["http://localhost:5173",`, replace: `corsAllowedOrigins: ["http://localhost:5174",` },
+  { file: "environments.ts", find: `    api: {\n      stageName: "dev",\n      corsAllowedOrigins: ["http://localhost:5173",`, replace: `    api: {\n      stageName: "dev",\n      corsAllowedOrigins: ["http://localhost:5174",` },
 ];

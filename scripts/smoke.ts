@@ -6,6 +6,7 @@ import { LocalGateway } from "../local/gateway/local-gateway";
 import { expectedError, parseCommandLine, runCli } from "../local/cli/command-line";
 import { outputValue, readStackOutputs } from "../local/stack/stack-outputs";
 import { checkStackName, LOCAL_DATA_DIR, synthesizeLocalStack } from "../local/stack/local-stack";
+import { observedDecision } from "../stacks/matrix/matrix-cells";
 
 export interface SmokeTarget {
   /** Invoke URL with the stage, the stack's `api_url`. */
@@ -72,8 +73,10 @@ export async function runSmoke(target: SmokeTarget): Promise<SmokeCheck[]> {
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
       body: JSON.stringify({ title: "smoke" }),
     });
-    // 401: the gateway refuses a token without notes.write (docs/aws-facts.md §1); 403: the handler refuses a machine writer.
-    const why = response.status === 401 ? "the gateway: no notes.write scope" : response.status === 403 ? "the handler: machine tokens may not write" : "not refused";
+    // The gateway refuses a token without notes.write: 401 from a REST API's Cognito authorizer (docs/aws-facts.md §1),
+    // 403 {"message":"Forbidden"} from an HTTP API's JWT authorizer (§11); another 403 is the handler refusing a machine writer.
+    const gatewayForbidden = response.status === 403 && observedDecision(403, await response.text(), "http-jwt") === 403;
+    const why = response.status === 401 || gatewayForbidden ? "the gateway: no notes.write scope" : response.status === 403 ? "the handler: machine tokens may not write" : "not refused";
     return { ok: response.status === 401 || response.status === 403, detail: `${response.status} (${why})` };
   });
   await check("GET /health is 200", async () => {

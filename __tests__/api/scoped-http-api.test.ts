@@ -143,3 +143,36 @@ describe("ScopedHttpApi: what the policy pack refuses on an HTTP API", () => {
     );
   });
 });
+
+describe("ScopedHttpApi: production operations on an HTTP API", () => {
+  const production = synthNotesStack(
+    { config: { ...config, domains: { hostedZoneId: "Z0EXAMPLE0NOTES0ZONE", api: "api.devhttp.example.com" }, monitoring: { emails: ["oncall@example.com"] } } },
+    "devhttp",
+  );
+  const stageName = config.api.stageName;
+
+  test("a custom domain is an apigatewayv2 domain (regional, TLS 1.2) mapped to the stage, with A and AAAA aliases", () => {
+    const domain = findResource(production.json, "aws_apigatewayv2_domain_name", "domain_name", "api.devhttp.example.com");
+    expect(domain.domain_name_configuration).toMatchObject({ endpoint_type: "REGIONAL", security_policy: "TLS_1_2" });
+    expect(configsOf(production.json, "aws_apigatewayv2_api_mapping")).toEqual([
+      expect.objectContaining({ api_id: apiId, stage: referenceTo(production.json, "aws_apigatewayv2_stage", "name", stageName, "name"), domain_name: referenceTo(production.json, "aws_apigatewayv2_domain_name", "domain_name", "api.devhttp.example.com", "domain_name") }),
+    ]);
+    expect(configsOf(production.json, "aws_api_gateway_domain_name")).toEqual([]);
+    const aliases = configsOf(production.json, "aws_route53_record").filter((record) => record.name === "api.devhttp.example.com");
+    expect(aliases.map((record) => record.type).sort()).toEqual(["A", "AAAA"]);
+    for (const record of aliases) expect(record.alias.name).toMatch(/^\$\{aws_apigatewayv2_domain_name\..+\.domain_name_configuration\[0\]\.target_domain_name\}$/);
+    expect((production.json.output as Record<string, { value: string }>).api_url!.value).toBe("https://${aws_apigatewayv2_domain_name." + Object.keys(production.json.resource!.aws_apigatewayv2_domain_name!)[0] + ".domain_name}");
+  });
+
+  test("its alarms read the HTTP API's metrics (5xx, 4xx by ApiId and Stage), and the policy pack sees the stage watched", () => {
+    const alarms = configsOf(production.json, "aws_cloudwatch_metric_alarm").filter((alarm) => alarm.alarm_name.startsWith("notes-devhttp-api-"));
+    expect(alarms.map((alarm) => alarm.alarm_name).sort()).toEqual([`notes-devhttp-api-${stageName}-4xx-rate`, `notes-devhttp-api-${stageName}-5xx-rate`, `notes-devhttp-api-${stageName}-latency-p99`]);
+    const metrics = alarms.flatMap((alarm) => alarm.metric_query.filter((query: { metric?: unknown }) => query.metric).map((query: { metric: { metric_name: string; dimensions: Record<string, string> } }) => query.metric));
+    expect(new Set(metrics.map((metric) => metric.metric_name))).toEqual(new Set(["5xx", "4xx", "Count", "Latency"]));
+    for (const metric of metrics) expect(metric.dimensions).toEqual({ ApiId: apiId, Stage: stageName });
+    expect(production.stack.policy.evaluate(production.stack).filter(isBlocking)).toEqual([]);
+    const dashboard = JSON.parse(configsOf(production.json, "aws_cloudwatch_dashboard")[0]!.dashboard_body);
+    const routeWidget = dashboard.widgets.find((widget: { properties: { title?: string } }) => widget.properties.title === "GET /notes");
+    expect(routeWidget.properties.metrics[1]).toEqual(["AWS/ApiGateway", "4xx", "ApiId", apiId, "Route", "GET /notes", "Stage", stageName, { stat: "Sum", label: "4XX" }]);
+  });
+});
