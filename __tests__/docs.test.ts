@@ -12,6 +12,7 @@ import { checkBootstrapConfig, checkEnvironmentSet } from "../stacks/guard/deplo
 import { formatFinding, type GuardFinding } from "../stacks/guard/guard-error";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { policyRules } from "../stacks/policy/rules";
+import { sharedSynth } from "./helpers/local-stack";
 
 const markdown = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.md"], { cwd: PROJECT_ROOT, encoding: "utf8" })
   .split("\n")
@@ -69,7 +70,7 @@ describe("the documentation", () => {
 describe("output the docs show is what the tools print", () => {
   const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
   test("the quickstart's npm run synth output (refresh with npm run docs:update)", () => {
-    expect(withoutTiming(shownSynthOutput(readme) ?? "(no output block)")).toBe(withoutTiming(synthOutput()));
+    expect(withoutTiming(shownSynthOutput(readme) ?? "(no output block)")).toBe(withoutTiming(synthOutput(sharedSynth())));
   });
 
   test("the route recipe shows the code the growth test applies", () => {

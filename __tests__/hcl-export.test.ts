@@ -4,16 +4,18 @@ import * as path from "node:path";
 import { bootstrap, environments } from "../environments";
 import { notesRoutes } from "../stacks/api/routes";
 import { NotesApp } from "../stacks/notes-app";
+import { sharedSynth } from "./helpers/local-stack";
 
 /**
- * Synthesizes every stack as JSON or, as `cdktf synth --hcl` does, as HCL: the CLI sets
- * SYNTH_HCL_OUTPUT, which cdktf 0.21 stacks read (its App option alone renames the file only).
+ * Synthesizes every stack as HCL, as `cdktf synth --hcl` does: the CLI sets SYNTH_HCL_OUTPUT, which
+ * cdktf 0.21 stacks read (its App option alone renames the file only). The JSON to compare with is
+ * the tests' shared synth of the project.
  */
-function synthesize(hclOutput: boolean): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), hclOutput ? "notes-hcl-" : "notes-json-"));
-  process.env.SYNTH_HCL_OUTPUT = String(hclOutput);
+function synthesizeHcl(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-hcl-"));
+  process.env.SYNTH_HCL_OUTPUT = "true";
   try {
-    const app = new NotesApp({ outdir, hclOutput, log: () => undefined, env: {} });
+    const app = new NotesApp({ outdir, hclOutput: true, log: () => undefined, env: {} });
     app.addEnvironments(Object.values(environments));
     app.addBootstrap(bootstrap);
     app.synth();
@@ -23,11 +25,12 @@ function synthesize(hclOutput: boolean): string {
   return outdir;
 }
 
-const jsonOut = synthesize(false);
-const hclOut = synthesize(true);
+const jsonOut = sharedSynth().outdir;
+const hclOut = synthesizeHcl();
+afterAll(() => fs.rmSync(hclOut, { recursive: true, force: true }));
 
 describe("HCL export", () => {
-  test.each(["dev", "prod", "bootstrap"])("the %s stack's HCL holds the same resources, data sources and outputs as its JSON", (stack) => {
+  test.each(["dev", "devhttp", "prod", "bootstrap"])("the %s stack's HCL holds the same resources, data sources and outputs as its JSON", (stack) => {
     const json = JSON.parse(fs.readFileSync(path.join(jsonOut, "stacks", stack, "cdk.tf.json"), "utf8"));
     const hcl = fs.readFileSync(path.join(hclOut, "stacks", stack, "cdk.tf"), "utf8");
     const fromJson = (block: "resource" | "data") =>

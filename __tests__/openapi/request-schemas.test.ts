@@ -1,11 +1,10 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { randomUUID } from "node:crypto";
 import type Ajv2020 from "ajv/dist/2020";
 import { apiEvent, tokenClaims } from "../../local/gateway/api-event";
 import { createTablesFromTerraform, startLocalDynamo, type LocalDynamo } from "../../local/runtime/dynamodb";
-import { synthesizeProject } from "../../local/stack/synth";
+import { sharedSynth } from "../helpers/local-stack";
 import { CURSOR_MAX } from "../../functions/shared/validation";
 import { notesRoutes } from "../../stacks/api/routes";
 import { OPENAPI_FILE } from "../../stacks/openapi/openapi";
@@ -27,22 +26,19 @@ const INEXPRESSIBLE: Record<string, string> = {
 };
 
 let dynamo: LocalDynamo;
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "request-schemas-"));
 let document: Record<string, any>;
 let ajv: Ajv2020;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
   Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
-  synthesizeProject({ outdir, log: () => undefined });
-  document = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev", OPENAPI_FILE), "utf8"));
+  document = JSON.parse(fs.readFileSync(path.join(sharedSynth().outdir, "stacks", "dev", OPENAPI_FILE), "utf8"));
   ajv = openApiAjv(document);
   await createTablesFromTerraform(dynamo.client, synthNotesStack().data.json);
 });
 
 afterAll(async () => {
   await dynamo.close();
-  fs.rmSync(outdir, { recursive: true, force: true });
 });
 
 /** Why the document refuses a JSON body, or undefined when it accepts it. */

@@ -11,8 +11,13 @@ const BLOCK = /(<!-- output: npm run synth -->\n```\n)([\s\S]*?)(\n```)/;
 /** The seconds a synth took are the one thing that differs from run to run. */
 export const withoutTiming = (text: string) => text.replace(/ in \d+(\.\d+)? s:/g, " in <time> s:");
 
-/** What a first `npm run synth` of the project prints, synthesized into a temporary `cdktf.out`: the policy report, then the summary. */
-export function synthOutput(): string {
+/**
+ * What a first `npm run synth` of the project prints, synthesized into a temporary `cdktf.out`: the
+ * policy report, then the summary. Given a synth already made (its folder and what it printed
+ * before the summary), the same text from that, without synthesizing again.
+ */
+export function synthOutput(synthesized?: { readonly outdir: string; readonly log: readonly string[] }): string {
+  if (synthesized) return [...synthesized.log, ...formatSummary("cdktf.out", summarizeOutput(synthesized.outdir), 0, "wrote", ".")].join("\n");
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "docs-synth-"));
   try {
     const outdir = path.join(folder, "cdktf.out");
