@@ -89,6 +89,21 @@ function decodePathParameter(value: string): string | undefined {
   }
 }
 
+/** The route's path parameters in `resourcePath`, decoded; undefined when one is malformed percent-encoding. */
+function pathParametersOf(route: Route, resourcePath: string): Record<string, string> | undefined {
+  const match = route.pattern.exec(resourcePath)!;
+  const decoded = route.parameters.map((_, index) => decodePathParameter(match[index + 1]!));
+  if (decoded.some((value) => value === undefined)) return undefined;
+  return Object.fromEntries(route.parameters.map((name, index) => [name, decoded[index]!]));
+}
+
+/** Every value of every header, names as sent. */
+function headerValues(request: http.IncomingMessage): Record<string, string[]> {
+  const values: Record<string, string[]> = {};
+  for (let index = 0; index < request.rawHeaders.length; index += 2) (values[request.rawHeaders[index]!] ??= []).push(request.rawHeaders[index + 1]!);
+  return values;
+}
+
 function header(request: http.IncomingMessage, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
@@ -363,17 +378,12 @@ export class LocalGateway {
       }
     }
 
-    const match = route.pattern.exec(resourcePath!)!;
-    const decoded = route.parameters.map((_, index) => decodePathParameter(match[index + 1]!));
-    if (decoded.some((value) => value === undefined)) {
+    const pathParameters = pathParametersOf(route, resourcePath!);
+    if (!pathParameters) {
       const error = this.gatewayResponse("BAD_REQUEST_PARAMETERS", 400, "Bad Request", request);
       return answer(error.status, error.headers, error.body, "malformed percent-encoding in the path");
     }
-    const pathParameters = Object.fromEntries(route.parameters.map((name, index) => [name, decoded[index]!]));
-    const multiValueHeaders: Record<string, string[]> = {};
-    for (let index = 0; index < request.rawHeaders.length; index += 2) {
-      (multiValueHeaders[request.rawHeaders[index]!] ??= []).push(request.rawHeaders[index + 1]!);
-    }
+    const multiValueHeaders = headerValues(request);
     const multiValueQuery: Record<string, string[]> = {};
     for (const [name, value] of url.searchParams) (multiValueQuery[name] ??= []).push(value);
     const event = apiEvent({
@@ -448,18 +458,15 @@ export class LocalGateway {
       decision = await this.jwtAuthorizer!.authorize(header(request, "authorization"), route.method.scopes);
       if (!decision.allow) return answer(...json(decision.status, decision.status === 401 ? "Unauthorized" : "Forbidden", { "www-authenticate": decision.wwwAuthenticate }), `authorizer=deny ${decision.status} (${decision.reason})`);
     }
-    const match = route.pattern.exec(input.resourcePath!)!;
-    const decoded = route.parameters.map((_, index) => decodePathParameter(match[index + 1]!));
-    if (decoded.some((value) => value === undefined)) return answer(...json(400, "Bad Request"), "malformed percent-encoding in the path");
-    const headers: Record<string, string[]> = {};
-    for (let index = 0; index < request.rawHeaders.length; index += 2) (headers[request.rawHeaders[index]!] ??= []).push(request.rawHeaders[index + 1]!);
+    const pathParameters = pathParametersOf(route, input.resourcePath!);
+    if (!pathParameters) return answer(...json(400, "Bad Request"), "malformed percent-encoding in the path");
     const event = httpApiEvent({
       method,
       routePath: route.method.resourcePath,
       rawPath: url.pathname,
       rawQueryString: url.search.replace(/^\?/, ""),
-      pathParameters: route.parameters.length ? Object.fromEntries(route.parameters.map((name, index) => [name, decoded[index]!])) : undefined,
-      headers,
+      pathParameters: route.parameters.length ? pathParameters : undefined,
+      headers: headerValues(request),
       body: input.body === "" ? null : input.body,
       claims: decision?.allow ? decision.claims : undefined,
       stage: this.model.stageName,
