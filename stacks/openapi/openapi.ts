@@ -49,10 +49,18 @@ const conversion = (typeMode: "input" | "output"): ConversionConfig => ({
     "maxCodePoints" in valibotAction ? { ...converted, maxLength: (valibotAction as unknown as { maxCodePoints: number }).maxCodePoints } : undefined,
 });
 
-/** A JSON Schema for one valibot schema: a `$ref` when it is a named one. */
+/** Conversions already made, per schema and type mode: every route of a handler's kind, in every stack, shares its schemas. */
+const converted = new WeakMap<GenericSchema, Partial<Record<"input" | "output", Json>>>();
+
+/** A JSON Schema for one valibot schema: a `$ref` when it is a named one. Shared, so never changed by a caller. */
 function jsonSchema(schema: GenericSchema, typeMode: "input" | "output"): Json {
-  const { $schema: _dialect, $defs: _definitions, ...converted } = toJsonSchema(schema, conversion(typeMode)) as Json;
-  return converted;
+  const known = converted.get(schema) ?? {};
+  if (!known[typeMode]) {
+    const { $schema: _dialect, $defs: _definitions, ...result } = toJsonSchema(schema, conversion(typeMode)) as Json;
+    known[typeMode] = Object.freeze(result);
+    converted.set(schema, known);
+  }
+  return known[typeMode]!;
 }
 
 /** The named schemas; a request body is described as the handler accepts it (a defaulted field is optional), the rest as sent. */
