@@ -21,7 +21,8 @@ const HEIGHT = 6;
 /**
  * The environment's dashboard, from the route table: per route its requests, 4XX, 5XX and p99
  * latency (the stage's per-method or per-route metrics), per function its errors and p99 duration, the table's
- * throttled requests. Names only, no references: the same body on every synth.
+ * throttled requests. The same body on every synth: a REST API is named, an HTTP API referenced by its
+ * id (`${aws_apigatewayv2_api....id}`, which Terraform fills in), never a value only one machine knows.
  */
 export function dashboardBody(input: DashboardInput): string {
   const metricWidget = (title: string, metrics: unknown[][]) => ({ type: "metric", properties: { title, region: input.region, view: "timeSeries", stacked: false, period: 60, metrics } });
