@@ -1,16 +1,13 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { environments } from "../../environments";
 import { notesRoutes } from "../../stacks/api/routes";
 import { isStandardScope, notesClients } from "../../stacks/auth/clients";
 import type { AuthMatrix } from "../../stacks/matrix/auth-matrix";
-import { NotesApp } from "../../stacks/notes-app";
+import { sharedSynth } from "../helpers/local-stack";
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-matrix-"));
-const app = new NotesApp({ outdir, log: () => undefined, env: {} });
-app.addEnvironments([environments.dev]);
-app.synth();
+// The dev stack's matrix files as synth writes them (the tests' shared synth of the project)
+const { outdir } = sharedSynth();
 const matrix = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/dev/auth-matrix.json"), "utf8")) as AuthMatrix;
 const markdown = fs.readFileSync(path.join(outdir, "stacks/dev/auth-matrix.md"), "utf8");
 
