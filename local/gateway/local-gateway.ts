@@ -112,7 +112,9 @@ function header(request: http.IncomingMessage, name: string): string | undefined
 /**
  * Serves one synthesized stack on 127.0.0.1 as API Gateway would: its routes, the Cognito
  * authorizer's rules, Lambda proxy integrations running the deployable zips, MOCK preflights and
- * the stack's gateway responses; plus a client_credentials token endpoint and the issuer's JWKS.
+ * the stack's gateway responses; or, for an HTTP API (`http-jwt`), the JWT authorizer's rules,
+ * CORS from the API's configuration and payload-2.0 events; plus a client_credentials token
+ * endpoint and the issuer's JWKS.
  */
 export class LocalGateway {
   private server?: http.Server;
