@@ -95,6 +95,14 @@ describe("ScopedHttpApi (flavour http-jwt)", () => {
     expect(findResource(http.json, "aws_cloudwatch_log_group", "name", `/aws/apigateway/notes-devhttp-api/${config.api.stageName}/access`).retention_in_days).toBe(config.api.accessLogRetentionDays);
   });
 
+  test("the access log group and the invoke permissions have the REST flavour's Terraform addresses: a flavour switch updates them in place", () => {
+    const dev = JSON.parse(fs.readFileSync(path.join(sharedSynth().outdir, "stacks", "dev", "cdk.tf.json"), "utf8")) as typeof http.json;
+    const addressOf = (json: typeof http.json, environment: string) =>
+      Object.entries(json.resource!.aws_cloudwatch_log_group!).find(([, group]) => group.name === `/aws/apigateway/notes-${environment}-api/${config.api.stageName}/access`)![0];
+    expect(addressOf(http.json, "devhttp")).toBe(addressOf(dev, "dev"));
+    expect(Object.keys(http.json.resource!.aws_lambda_permission!).sort()).toEqual(Object.keys(dev.resource!.aws_lambda_permission!).sort());
+  });
+
   test.each(notesRoutes)("only this API's stage, method and path may invoke the function of $method $path", (route) => {
     const functionName = `notes-devhttp-${route.handler.replace(/\//g, "-")}`;
     const permission = configsOf(http.json, "aws_lambda_permission").find((candidate) => candidate.function_name === referenceTo(http.json, "aws_lambda_function", "function_name", functionName, "function_name"));
@@ -115,7 +123,7 @@ describe("ScopedHttpApi (flavour http-jwt)", () => {
     expect(findings.filter((finding) => finding.suppressedBecause !== undefined).map((finding) => [finding.ruleId, finding.path])).toEqual(
       expect.arrayContaining([
         ["APIG4", "devhttp/api/route_GET_health"],
-        ["OPS-ALARMS", "devhttp/api/stage"],
+        ["OPS-ALARMS", "devhttp/api/stage/stage"],
       ]),
     );
     expect(findings.filter((finding) => finding.ruleId === "APIG3")).toEqual([]);
@@ -134,8 +142,8 @@ describe("ScopedHttpApi: what the policy pack refuses on an HTTP API", () => {
     };
     resourceAt("devhttp/api/route_GET_notes").addOverride("authorization_scopes", null);
     resourceAt("devhttp/api/route_GET_me").addOverride("authorization_type", "NONE");
-    resourceAt("devhttp/api/stage").addOverride("access_log_settings", null);
-    resourceAt("devhttp/api/stage").addOverride("default_route_settings.throttling_burst_limit", 0);
+    resourceAt("devhttp/api/stage/stage").addOverride("access_log_settings", null);
+    resourceAt("devhttp/api/stage/stage").addOverride("default_route_settings.throttling_burst_limit", 0);
     // WHEN the policy pack checks it
     const found = stack.policy.evaluate(stack).filter(isBlocking).map((finding) => [finding.ruleId, finding.path]);
     // THEN each edit is an error at its resource
@@ -143,8 +151,8 @@ describe("ScopedHttpApi: what the policy pack refuses on an HTTP API", () => {
       expect.arrayContaining([
         ["APIG-SCOPES", "devhttp/api/route_GET_notes"],
         ["APIG4", "devhttp/api/route_GET_me"],
-        ["APIG1", "devhttp/api/stage"],
-        ["APIG-THROTTLE", "devhttp/api/stage"],
+        ["APIG1", "devhttp/api/stage/stage"],
+        ["APIG-THROTTLE", "devhttp/api/stage/stage"],
       ]),
     );
   });

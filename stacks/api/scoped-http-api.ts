@@ -125,12 +125,15 @@ export class ScopedHttpApi extends Construct {
     }
     this.routes = routeMap;
 
-    this.accessLogGroup = new CloudwatchLogGroup(this, "access-logs", {
+    // Under `stage`, as the REST API's: the access log group has the same Terraform address in both
+    // flavours, so switching an environment's flavour keeps it (its name is the same too).
+    const stageScope = new Construct(this, "stage");
+    this.accessLogGroup = new CloudwatchLogGroup(stageScope, "access-logs", {
       name: `/aws/apigateway/${props.name}/${api.stageName}/access`,
       retentionInDays: api.accessLogRetentionDays,
     });
     // Every change to a route, an integration or the authorizer is live without a deployment resource.
-    this.stage = new Apigatewayv2Stage(this, "stage", {
+    this.stage = new Apigatewayv2Stage(stageScope, "stage", {
       apiId,
       name: api.stageName,
       autoDeploy: true,
