@@ -173,6 +173,9 @@ export type ApiFlavour = "rest-cognito" | "rest-jwt" | "http-jwt";
 
 export const API_FLAVOURS: readonly ApiFlavour[] = ["rest-cognito", "rest-jwt", "http-jwt"];
 
+/** The flavours that synthesize: the guard refuses `rest-jwt`. */
+export type BuiltFlavour = Exclude<ApiFlavour, "rest-jwt">;
+
 /** The environment's flavour: `api.flavour`, else `rest-cognito`. */
 export function apiFlavour(config: { readonly api: Pick<ApiConfig, "flavour"> }): ApiFlavour {
   return config.api.flavour ?? "rest-cognito";

@@ -3,6 +3,7 @@ import { resolveLiterals, resourcesOf, type TerraformJson } from "./terraform-co
 import { functionEnvironment } from "./function-env";
 import { OPENAPI_FILE } from "../../stacks/paths";
 import { UsageError } from "../cli/command-line";
+import type { BuiltFlavour } from "../../stacks/config";
 
 /** One method of the REST API, or one route of the HTTP API, as the synthesized Terraform declares it. */
 export interface LocalMethod {
@@ -86,7 +87,7 @@ export interface LocalCors {
 export interface StackModel {
   readonly stack: string;
   /** `rest-cognito` (a REST API) or `http-jwt` (an HTTP API), from the resources the stack has. */
-  readonly flavour: "rest-cognito" | "http-jwt";
+  readonly flavour: BuiltFlavour;
   readonly region: string;
   readonly stageName: string;
   /** The HTTP API's CORS configuration (`http-jwt` only). */

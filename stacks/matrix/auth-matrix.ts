@@ -1,13 +1,13 @@
 import type { Route } from "../api/routes";
 import { isStandardScope, type AppClientDefinition, type OAuthFlow, type ScopeDefinition } from "../auth/clients";
 import type { ScopeGrants } from "../auth/groups";
-import type { TokenValidity } from "../config";
+import type { BuiltFlavour, TokenValidity } from "../config";
 import type { PolicyFinding } from "../policy/finding";
 
 export interface AuthMatrixInput {
   readonly stack: string;
   /** Whose rules the gateway applies: a REST API's Cognito authorizer or an HTTP API's JWT authorizer. @default "rest-cognito" */
-  readonly flavour?: MatrixFlavour;
+  readonly flavour?: BuiltFlavour;
   readonly resourceServerIdentifier: string;
   readonly routes: readonly Route[];
   readonly scopes: readonly ScopeDefinition[];
@@ -41,12 +41,9 @@ export interface AuthMatrixRoute {
   readonly groups?: readonly string[];
 }
 
-/** The flavours that synthesize (rest-jwt is refused by the guard). */
-export type MatrixFlavour = "rest-cognito" | "http-jwt";
-
 export interface AuthMatrix {
   readonly stack: string;
-  readonly flavour: MatrixFlavour;
+  readonly flavour: BuiltFlavour;
   readonly resourceServer: string;
   readonly routes: readonly AuthMatrixRoute[];
   readonly clients: ReadonlyArray<{
@@ -127,7 +124,8 @@ export function buildAuthMatrix(input: AuthMatrixInput): AuthMatrix {
   };
 }
 
-const cell = (value: string) => value.replace(/\|/g, "\\|");
+/** A table cell's text with its pipes escaped. */
+export const markdownCell = (value: string) => value.replace(/\|/g, "\\|");
 const nodeId = (value: string) => value.replace(/[^A-Za-z0-9]/g, "_");
 
 function mermaid(matrix: AuthMatrix): string {
@@ -162,7 +160,7 @@ function mermaid(matrix: AuthMatrix): string {
   return lines.join("\n");
 }
 
-const FLAVOUR_LINE: Record<MatrixFlavour, string> = {
+const FLAVOUR_LINE: Record<BuiltFlavour, string> = {
   "rest-cognito": "A REST API with a Cognito authorizer (flavour `rest-cognito`): it refuses with 401.",
   "http-jwt": "An HTTP API with a JWT authorizer (flavour `http-jwt`): it refuses an invalid token with 401 and a valid one without the route's scopes with 403.",
 };
@@ -180,8 +178,8 @@ export function renderAuthMatrixMarkdown(matrix: AuthMatrix, answers: readonly s
     const scopes = route.scopes.length ? route.scopes.map((scope) => `\`${scope}\``).join("<br>") : "-";
     const token = route.reason ? `${route.tokenAccepted}: ${route.reason}` : route.tokenAccepted;
     const clients = route.clients.length ? route.clients.map((access) => `**${access.client}**: ${access.how}`).join("<br>") : "**none**";
-    const groups = withGroups ? ` ${route.groups === undefined ? "-" : route.groups.length ? cell(route.groups.map((group) => `**${group}**`).join(", ")) : "**none**"} |` : "";
-    out.push(`| ${route.method} | \`${route.path}\` | ${cell(scopes)} | ${cell(token)} | ${cell(clients)} |${groups} \`${route.handler}\` |`);
+    const groups = withGroups ? ` ${route.groups === undefined ? "-" : route.groups.length ? markdownCell(route.groups.map((group) => `**${group}**`).join(", ")) : "**none**"} |` : "";
+    out.push(`| ${route.method} | \`${route.path}\` | ${markdownCell(scopes)} | ${markdownCell(token)} | ${markdownCell(clients)} |${groups} \`${route.handler}\` |`);
   }
   if (answers.length) out.push("", ...answers);
   if (matrix.groups.length) {
@@ -190,7 +188,7 @@ export function renderAuthMatrixMarkdown(matrix: AuthMatrix, answers: readonly s
     out.push("| Group | Precedence | Scopes granted | Description |", "|---|---|---|---|");
     for (const group of matrix.groups) {
       const scopes = group.scopes.length ? group.scopes.map((scope) => `\`${scope}\``).join("<br>") : "none";
-      out.push(`| ${cell(group.name)} | ${group.precedence ?? "-"} | ${cell(scopes)} | ${cell(group.description)} |`);
+      out.push(`| ${markdownCell(group.name)} | ${group.precedence ?? "-"} | ${markdownCell(scopes)} | ${markdownCell(group.description)} |`);
     }
     const without = matrix.scopesWithoutGroup.map((scope) => `\`${scope}\``).join(", ");
     out.push("", `A user in no group gets ${without || "no custom scope: such a user's tokens reach no scoped route"}.`);
@@ -219,7 +217,7 @@ export function renderAuthMatrixMarkdown(matrix: AuthMatrix, answers: readonly s
     out.push("| Level | Rule | Resource | Cause |", "|---|---|---|---|");
     for (const finding of open) {
       const details = finding.details.length ? ` (${finding.details.join(", ")})` : "";
-      out.push(`| ${finding.level} | ${finding.ruleId} | \`${finding.path}\` | ${cell(finding.cause + details)} |`);
+      out.push(`| ${finding.level} | ${finding.ruleId} | \`${finding.path}\` | ${markdownCell(finding.cause + details)} |`);
     }
   }
   out.push("", "## Suppressions", "");
@@ -228,7 +226,7 @@ export function renderAuthMatrixMarkdown(matrix: AuthMatrix, answers: readonly s
     out.push("| Rule | Resource | Reason |", "|---|---|---|");
     for (const finding of suppressed) {
       const details = finding.details.length ? ` (${finding.details.join(", ")})` : "";
-      out.push(`| ${finding.ruleId}${cell(details)} | \`${finding.path}\` | ${cell(finding.suppressedBecause ?? "")} |`);
+      out.push(`| ${finding.ruleId}${markdownCell(details)} | \`${finding.path}\` | ${markdownCell(finding.suppressedBecause ?? "")} |`);
     }
   }
   return out.join("\n") + "\n";

@@ -1,4 +1,5 @@
-import { NO_GROUP, type AuthMatrix, type AuthMatrixRoute, type MatrixFlavour } from "./auth-matrix";
+import type { BuiltFlavour } from "../config";
+import { markdownCell, NO_GROUP, type AuthMatrix, type AuthMatrixRoute } from "./auth-matrix";
 
 /** Who calls: nobody, a user's ID token, a user of a group through a sign-in client, or a machine client. */
 export type Caller =
@@ -50,7 +51,7 @@ export function callersOf(matrix: AuthMatrix): Caller[] {
  * authorizer (§11): no token is 401; on a route with scopes a token without one of them is 403 (an
  * ID token has no scope); a route without scopes takes any token of its audience.
  */
-export function decisionFor(route: AuthMatrixRoute, caller: Caller, flavour: MatrixFlavour = "rest-cognito"): Decision {
+export function decisionFor(route: AuthMatrixRoute, caller: Caller, flavour: BuiltFlavour = "rest-cognito"): Decision {
   if (route.auth === "public") return "handler";
   if (flavour === "http-jwt") {
     if (caller.kind === "anonymous") return 401;
@@ -75,7 +76,7 @@ export const GATEWAY_FORBIDDEN_BODY = JSON.stringify({ message: "Forbidden" });
  * always has claims); with the JWT authorizer, a 403 whose body is API Gateway's `{"message":"Forbidden"}`
  * is its refusal too. Anything else, a handler's 400, 403 or 404 included, reached the handler.
  */
-export function observedDecision(status: number, body = "", flavour: MatrixFlavour = "rest-cognito"): Decision {
+export function observedDecision(status: number, body = "", flavour: BuiltFlavour = "rest-cognito"): Decision {
   if (status === 401) return 401;
   if (flavour === "http-jwt" && status === 403 && body.replace(/\s+/g, "") === GATEWAY_FORBIDDEN_BODY) return 403;
   return "handler";
@@ -90,10 +91,8 @@ export function gatewayAnswers(matrix: AuthMatrix): string[] {
     "",
     `Each caller with a valid token of the pool (or none). \`handler\`: the call reaches the route's function, which may still refuse it; a number: the gateway refuses it.`,
     "",
-    `| Route | ${callers.map((caller) => cellText(caller.label)).join(" | ")} |`,
+    `| Route | ${callers.map((caller) => markdownCell(caller.label)).join(" | ")} |`,
     `|---|${callers.map(() => "---").join("|")}|`,
     ...matrix.routes.map((route) => `| ${route.method} \`${route.path}\` | ${callers.map((caller) => label(decisionFor(route, caller, matrix.flavour))).join(" | ")} |`),
   ];
 }
-
-const cellText = (value: string) => value.replace(/\|/g, "\\|");

@@ -4,6 +4,7 @@ import { HANDLER_CONTRACTS, NAMED_SCHEMAS, type HandlerContract } from "../../fu
 import { pathParameters } from "../api/route-paths";
 import type { Route } from "../api/routes";
 import type { ScopeDefinition } from "../auth/clients";
+import type { BuiltFlavour } from "../config";
 
 export { OPENAPI_FILE } from "../paths";
 
@@ -17,7 +18,7 @@ export const INEXPRESSIBLE_ACTIONS = ["check"] as const;
 export interface OpenApiInput {
   readonly stack: string;
   /** The API's flavour: who answers 401 and 403, and the server URL's variable. @default "rest-cognito" */
-  readonly flavour?: "rest-cognito" | "http-jwt";
+  readonly flavour?: BuiltFlavour;
   readonly version: string;
   readonly region: string;
   readonly stageName: string;
@@ -89,7 +90,7 @@ const CORS_HEADER = {
 };
 const errorResponse = (description: string, headers: Json = {}): Json => ({ description, headers: { ...CORS_HEADER, ...headers }, content: errorContent });
 
-function operation(route: Route, contract: HandlerContract, full: (scope: string) => string, flavour: "rest-cognito" | "http-jwt"): Json {
+function operation(route: Route, contract: HandlerContract, full: (scope: string) => string, flavour: BuiltFlavour): Json {
   const parameters = [
     ...pathParameters(route.path).map((name) => ({
       name,
