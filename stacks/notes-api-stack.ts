@@ -11,7 +11,7 @@ import { apiFlavour, isOptOut, type EnvironmentConfig } from "./config";
 import { ApiCustomDomain } from "./domains/api-custom-domain";
 import { customApiUrl, hostedUiUrl } from "./domains/endpoints";
 import { Dashboard } from "./monitoring/dashboard";
-import { ApiAlarms, FunctionAlarms, type ApiMetricsSource } from "./monitoring/service-alarms";
+import { ApiAlarms, FunctionAlarms } from "./monitoring/service-alarms";
 import { suppress } from "./suppressions";
 import { WebAcl } from "./waf/web-acl";
 import { WAF_DEFAULTS } from "./notes-data-stack";
@@ -119,12 +119,8 @@ export class NotesApiStack extends CheckedStack {
       apiFlavour(config) === "http-jwt"
         ? new ScopedHttpApi(this, "api", { ...common, name: `${name}-api`, issuer: this.auth.issuer, audience: [...this.auth.clients.values()].map((client) => client.id) })
         : new ScopedRestApi(this, "api", { ...common, name: `${name}-api`, userPoolArn: this.auth.userPool.arn });
-    const mapped =
-      this.api instanceof ScopedHttpApi
-        ? { kind: "http" as const, apiId: this.api.httpApi.id, stageName: this.api.stage.name }
-        : { kind: "rest" as const, restApiId: this.api.restApi.id, stageName: this.api.stage.stage.stageName };
     this.customDomain = config.domains?.api
-      ? new ApiCustomDomain(this, "api-domain", { domainName: config.domains.api, hostedZoneId: config.domains.hostedZoneId, api: mapped, certificateArn: config.domains.certificateArns?.api })
+      ? new ApiCustomDomain(this, "api-domain", { domainName: config.domains.api, hostedZoneId: config.domains.hostedZoneId, api: this.api.mapping, certificateArn: config.domains.certificateArns?.api })
       : undefined;
     this.operations(config, name, routes, tableOperations);
 
@@ -134,7 +130,7 @@ export class NotesApiStack extends CheckedStack {
         JSON.stringify(
           buildOpenApi({
             stack: config.name,
-            flavour: apiFlavour(config) === "http-jwt" ? "http-jwt" : "rest-cognito",
+            flavour: this.api.flavour,
             version,
             region: config.region,
             stageName: config.api.stageName,
@@ -152,7 +148,7 @@ export class NotesApiStack extends CheckedStack {
     new AuthMatrixFiles(this, "auth-matrix", () =>
       buildAuthMatrix({
         stack: config.name,
-        flavour: apiFlavour(config) === "http-jwt" ? "http-jwt" : "rest-cognito",
+        flavour: this.api.flavour,
         resourceServerIdentifier: config.auth.resourceServerIdentifier,
         routes,
         scopes,
@@ -166,8 +162,8 @@ export class NotesApiStack extends CheckedStack {
 
   /** Alarms of the stage and the functions to the environment's topic, the dashboard, and the stage's web ACL. */
   private operations(config: EnvironmentConfig, name: string, routes: readonly Route[], tableOperations: readonly string[]): void {
-    const stage = this.api instanceof ScopedHttpApi ? this.api.stage : this.api.stage.stage;
-    const source: ApiMetricsSource = this.api instanceof ScopedHttpApi ? { kind: "http", apiId: this.api.httpApi.id } : { kind: "rest", apiName: `${name}-api` };
+    const stage = this.api.stageResource;
+    const source = this.api.metrics;
     const watched = [...this.functions.values()].map((fn) => ({ functionName: fn.functionName, timeoutSeconds: config.functions.timeoutSeconds }));
     if (isOptOut(config.monitoring)) {
       suppress(stage, { ruleId: "OPS-ALARMS", reason: config.monitoring.optOut });
@@ -188,7 +184,7 @@ export class NotesApiStack extends CheckedStack {
       });
     }
     // AWS WAF cannot protect an HTTP API: the guard refuses a web ACL for one, and APIG3 is about REST stages.
-    if (this.api instanceof ScopedHttpApi) return;
+    if (this.api.flavour === "http-jwt") return;
     if (isOptOut(config.waf)) {
       suppress(stage, { ruleId: "APIG3", reason: config.waf.optOut });
     } else {

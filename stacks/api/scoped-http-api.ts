@@ -8,6 +8,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { ApiConfig } from "../config";
+import type { MappedApi } from "../domains/api-custom-domain";
+import type { ApiMetricsSource } from "../monitoring/service-alarms";
 import { suppress } from "../suppressions";
 import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from "./cors";
 import { executionArnPath, routeId } from "./route-paths";
@@ -63,6 +65,7 @@ export function routeKey(route: Pick<Route, "method" | "path">): string {
  * auto-deployed stage with access logs and throttling (docs/aws-facts.md §11).
  */
 export class ScopedHttpApi extends Construct {
+  readonly flavour = "http-jwt" as const;
   readonly httpApi: Apigatewayv2Api;
   readonly authorizer: Apigatewayv2Authorizer;
   readonly routes: ReadonlyMap<string, Apigatewayv2Route>;
@@ -160,5 +163,20 @@ export class ScopedHttpApi extends Construct {
 
   get invokeUrl(): string {
     return this.stage.invokeUrl;
+  }
+
+  /** The stage resource: what suppressions attach to (AWS WAF cannot protect an HTTP API). */
+  get stageResource() {
+    return this.stage;
+  }
+
+  /** Where API Gateway reports the stage's metrics: by the API's id. */
+  get metrics(): ApiMetricsSource {
+    return { kind: "http", apiId: this.httpApi.id };
+  }
+
+  /** What a custom domain maps: the stage, at the root of the name. */
+  get mapping(): MappedApi {
+    return { kind: "http", apiId: this.httpApi.id, stageName: this.stage.name };
   }
 }

@@ -8,6 +8,8 @@ import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api"
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { ApiConfig } from "../config";
+import type { MappedApi } from "../domains/api-custom-domain";
+import type { ApiMetricsSource } from "../monitoring/service-alarms";
 import { suppress } from "../suppressions";
 import { ApiStage } from "./api-stage";
 import { CorsPreflight } from "./cors-preflight";
@@ -46,6 +48,9 @@ export function lambdaInvokeUri(region: string, accountId: string, functionName:
  * route's scopes (docs/aws-facts.md §1).
  */
 export class ScopedRestApi extends Construct {
+  readonly flavour = "rest-cognito" as const;
+  /** The API's name, as configured: the metrics' dimension, known at synth. */
+  private readonly apiName: string;
   readonly restApi: ApiGatewayRestApi;
   readonly authorizer: ApiGatewayAuthorizer;
   readonly methods: ReadonlyMap<string, ApiGatewayMethod>;
@@ -54,6 +59,7 @@ export class ScopedRestApi extends Construct {
   constructor(scope: Construct, id: string, props: ScopedRestApiProps) {
     super(scope, id);
     const { api, routes } = props;
+    this.apiName = props.name;
 
     this.restApi = new ApiGatewayRestApi(this, "rest-api", {
       name: props.name,
@@ -158,5 +164,20 @@ export class ScopedRestApi extends Construct {
 
   get invokeUrl(): string {
     return this.stage.stage.invokeUrl;
+  }
+
+  /** The stage resource: what suppressions and a web ACL attach to. */
+  get stageResource() {
+    return this.stage.stage;
+  }
+
+  /** Where API Gateway reports the stage's metrics: by the API's name. */
+  get metrics(): ApiMetricsSource {
+    return { kind: "rest", apiName: this.apiName };
+  }
+
+  /** What a custom domain maps: the stage, at the root of the name. */
+  get mapping(): MappedApi {
+    return { kind: "rest", restApiId: this.restApi.id, stageName: this.stage.stage.stageName };
   }
 }
