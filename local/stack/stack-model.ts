@@ -154,6 +154,7 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
   const integrations = new Map(resourcesOf(tf, "aws_api_gateway_integration").map((entry) => [keyOf(entry.config), entry.config]));
   const integrationResponses = new Map(resourcesOf(tf, "aws_api_gateway_integration_response").map((entry) => [keyOf(entry.config), entry.config]));
   const functionNames = new Map(resourcesOf(tf, "aws_lambda_function").map((entry) => [entry.name, String(entry.config.function_name)]));
+  const deployed = new Set(functionNames.values());
 
   const methods = resourcesOf(tf, "aws_api_gateway_method").map(({ config }): LocalMethod => {
     const key = keyOf(config);
@@ -168,7 +169,7 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
     if (integration.type === "AWS_PROXY") {
       const target = referenced(integration.uri);
       const named = /:function:([^/:]+)\/invocations$/.exec(String(integration.uri))?.[1];
-      const functionName = target ? functionNames.get(target.name) : named && [...functionNames.values()].find((name) => name === named);
+      const functionName = target ? functionNames.get(target.name) : named !== undefined && deployed.has(named) ? named : undefined;
       if (!functionName) throw new Error(`method ${key} integrates with an unknown function: ${String(integration.uri)}`);
       return { ...base, integration: { type: "AWS_PROXY", functionName } };
     }
@@ -237,7 +238,7 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
   const trigger = referenced(preToken?.lambda_arn);
   const provider = (tf as { provider?: { aws?: Array<{ region?: string }> } }).provider?.aws?.[0];
 
-  const jwt = httpApi ? httpApiParts(tf, functionNames) : undefined;
+  const jwt = httpApi ? httpApiParts(tf, httpApi, deployed) : undefined;
   return {
     stack,
     flavour: httpApi ? "http-jwt" : "rest-cognito",
@@ -262,8 +263,7 @@ export function readStackModel(tf: TerraformJson, stack: string, stackFolder: st
  * An HTTP API's routes, CORS configuration and the JWT authorizer's audience as client names: each
  * audience entry is a client id the data stack exports, read back to the client it names.
  */
-function httpApiParts(tf: TerraformJson, functionNames: ReadonlyMap<string, string>): { routes: LocalMethod[]; cors?: LocalCors; audience: string[] } {
-  const api = resourcesOf(tf, "aws_apigatewayv2_api")[0]!.config;
+function httpApiParts(tf: TerraformJson, api: Record<string, unknown>, deployed: ReadonlySet<string>): { routes: LocalMethod[]; cors?: LocalCors; audience: string[] } {
   const integrations = new Map(resourcesOf(tf, "aws_apigatewayv2_integration").map((entry) => [entry.name, entry.config]));
   const routes = resourcesOf(tf, "aws_apigatewayv2_route").map(({ config }): LocalMethod => {
     const key = String(config.route_key);
@@ -272,7 +272,7 @@ function httpApiParts(tf: TerraformJson, functionNames: ReadonlyMap<string, stri
     const integration = target === undefined ? undefined : integrations.get(target);
     if (!integration) throw new Error(`route ${key} has no integration`);
     const named = /:function:([^/:]+)$/.exec(String(integration.integration_uri))?.[1];
-    const functionName = named && [...functionNames.values()].find((name) => name === named);
+    const functionName = named !== undefined && deployed.has(named) ? named : undefined;
     if (!functionName) throw new Error(`route ${key} integrates with an unknown function: ${String(integration.integration_uri)}`);
     return {
       httpMethod,
