@@ -5,33 +5,20 @@ import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import type { ApiConfig } from "../config";
 import type { MappedApi } from "../domains/api-custom-domain";
 import type { ApiMetricsSource } from "../monitoring/service-alarms";
 import { suppress } from "../suppressions";
 import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from "./cors";
 import { executionArnPath, routeId } from "./route-paths";
+import type { ScopedApiProps } from "./scoped-rest-api";
 import type { Route } from "./routes";
 
-export interface ScopedHttpApiProps {
-  /** API name, for example `notes-devhttp-api`. */
-  readonly name: string;
-  readonly api: ApiConfig;
-  readonly routes: readonly Route[];
+export interface ScopedHttpApiProps extends ScopedApiProps {
   /** The user pool's issuer, `https://cognito-idp.<region>.amazonaws.com/<pool id>`: the `iss` of its tokens. */
   readonly issuer: string;
   /** Ids of the app clients whose tokens the API takes: an access token's `client_id` or an ID token's `aud` must be one. */
   readonly audience: readonly string[];
-  /** Full scope string of a scope name: `<identifier>/<name>`. */
-  readonly scopeString: (name: string) => string;
-  readonly functionFor: (route: Route) => LambdaFunction;
-  readonly functionNameFor: (route: Route) => string;
-  readonly region: string;
-  readonly accountId: string;
-  /** Turn off the execute-api endpoint (the API answers at its custom domain only). @default false */
-  readonly disableExecuteApiEndpoint?: boolean;
 }
 
 /** The payload format of every Lambda integration (docs/api-flavours.md says why 2.0). */

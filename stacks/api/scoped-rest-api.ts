@@ -17,13 +17,12 @@ import { GatewayResponses } from "./gateway-responses";
 import { executionArnPath, parentPath, pathId, pathParameters, pathSegments, resourcePaths, routeId } from "./route-paths";
 import type { Route } from "./routes";
 
-export interface ScopedRestApiProps {
+/** What every flavour's API is built from: the route table and the functions that serve it. */
+export interface ScopedApiProps {
   /** API name, for example `notes-dev-api`. */
   readonly name: string;
   readonly api: ApiConfig;
   readonly routes: readonly Route[];
-  /** ARN of the user pool whose access tokens the authorizer accepts. */
-  readonly userPoolArn: string;
   /** Full scope string of a scope name: `<identifier>/<name>`. */
   readonly scopeString: (name: string) => string;
   /** The function that serves a route. */
@@ -35,6 +34,11 @@ export interface ScopedRestApiProps {
   readonly accountId: string;
   /** Turn off the execute-api endpoint (the API answers at its custom domain only). @default false */
   readonly disableExecuteApiEndpoint?: boolean;
+}
+
+export interface ScopedRestApiProps extends ScopedApiProps {
+  /** ARN of the user pool whose access tokens the authorizer accepts. */
+  readonly userPoolArn: string;
 }
 
 /** The integration URI API Gateway calls a Lambda function through (`invoke_arn` of the function). */
