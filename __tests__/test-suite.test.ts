@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Lazy } from "cdktf";
 import { PROJECT_ROOT } from "../stacks/paths";
+import { keepTokenTraces, tokenTraces } from "./helpers/token-traces";
 
 const TESTS = path.join(PROJECT_ROOT, "__tests__");
 const SYNCHRONOUS_CHILD = /\b(spawnSync|execFileSync|execSync)\(/;
@@ -34,16 +35,35 @@ describe("the test suite", () => {
     expect(blocking.map((file) => path.relative(PROJECT_ROOT, file))).toEqual([]);
   });
 
-  // setup.js formats cdktf's token creation traces plainly (mapping them through the source maps
-  // was a quarter of the suite's CPU): the traces are still kept, with the frames that made them,
-  // and an Error's stack, which a failing test prints, still points at TypeScript lines.
-  test("cdktf keeps each token's creation trace, and an Error's stack still names the TypeScript line", () => {
+  // setup.js keeps no token creation traces (as the synth keeps none), unless CDKTF_TOKEN_TRACES=1
+  // asks for them: then they are kept, formatted plainly. Either way an Error's stack, which a
+  // failing test prints, still points at TypeScript lines.
+  test("cdktf keeps no token creation trace unless asked, and an Error's stack still names the TypeScript line", () => {
     const line = new Error("here").stack!.split("\n")[1]!;
-    const token = Lazy.anyValue({ produce: () => 1 }) as unknown as { creationStack: string[] };
     expect(line).toMatch(/__tests__\/test-suite\.test\.ts:\d+:\d+\)$/);
     expect(line.match(/:(\d+):\d+\)$/)![1]).toBe(String(fs.readFileSync(__filename, "utf8").split("\n").findIndex((text) => text.includes('new Error("here")')) + 1));
-    expect(token.creationStack.length).toBeGreaterThan(0);
-    expect(token.creationStack.some((frame) => frame.includes("test-suite.test.ts"))).toBe(true);
+    const token = Lazy.anyValue({ produce: () => 1 }) as unknown as { creationStack: string[] };
+    expect(token.creationStack.length > 0).toBe(keepTokenTraces());
     expect(Error.prepareStackTrace).toBeUndefined();
+  });
+
+  test("CDKTF_TOKEN_TRACES=1 keeps each trace with the frames that made it, formatted plainly", () => {
+    const actual = jest.requireActual<Record<string, unknown>>("cdktf/lib/tokens/private/stack-trace");
+    const kept = tokenTraces(actual, true).captureStackTrace as () => string[];
+    const dropped = tokenTraces(actual, false).captureStackTrace as () => string[];
+    const trace = kept();
+    expect(trace.some((frame) => /__tests__\/test-suite\.test\.ts:\d+:\d+\)?$/.test(frame))).toBe(true);
+    expect(dropped()).toEqual([]);
+    expect(Error.prepareStackTrace).toBeUndefined();
+    const previous = process.env.CDKTF_TOKEN_TRACES;
+    try {
+      process.env.CDKTF_TOKEN_TRACES = "1";
+      expect(keepTokenTraces()).toBe(true);
+      delete process.env.CDKTF_TOKEN_TRACES;
+      expect(keepTokenTraces()).toBe(false);
+    } finally {
+      if (previous === undefined) delete process.env.CDKTF_TOKEN_TRACES;
+      else process.env.CDKTF_TOKEN_TRACES = previous;
+    }
   });
 });
