@@ -3,6 +3,8 @@ import * as path from "node:path";
 import { Lazy } from "cdktf";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { keepTokenTraces, tokenTraces } from "./helpers/token-traces";
+import { typeCheckArguments } from "../scripts/type-checks";
+import * as os from "node:os";
 
 const TESTS = path.join(PROJECT_ROOT, "__tests__");
 const SYNCHRONOUS_CHILD = /\b(spawnSync|execFileSync|execSync)\(/;
@@ -67,3 +69,31 @@ describe("the test suite", () => {
     }
   });
 });
+
+// npm test's type checks run tsc --build, which trusts its build info while the project's own files
+// are older; it does not look at the packages' declarations, so an install newer than the build
+// info forces a full check.
+describe("npm test's type checks", () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "type-checks-"));
+  afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+  const info = path.join(folder, "app.tsbuildinfo");
+  const installed = path.join(folder, ".package-lock.json");
+  const touch = (file: string, seconds: number) => {
+    fs.writeFileSync(file, "{}");
+    fs.utimesSync(file, seconds, seconds);
+  };
+
+  test("build each project, and force when packages were installed after the last check", () => {
+    touch(info, 2_000);
+    touch(installed, 1_000);
+    expect(typeCheckArguments(".", info, installed)).toEqual(["--build", "."]);
+    expect(typeCheckArguments("web", info, installed)).toEqual(["--build", "web"]);
+    touch(installed, 3_000);
+    expect(typeCheckArguments(".", info, installed)).toEqual(["--build", ".", "--force"]);
+  });
+
+  test("a first check (no build info yet) builds without forcing, and no install record forces nothing", () => {
+    expect(typeCheckArguments(".", path.join(folder, "missing.tsbuildinfo"), path.join(folder, "none.json"))).toEqual(["--build", "."]);
+  });
+});
+

@@ -3,13 +3,15 @@ import * as path from "node:path";
 import { runCli, usage } from "../local/cli/command-line";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { runToEnd, type Ended } from "./run-to-end";
+import { typeCheckArguments } from "./type-checks";
 
 const spec = {
   command: "npm run test --",
-  summary: `The type checks (the project's, then the web client's: tsc --noEmit) and the fast tests (jest),
-side by side: the suite's waits on servers and child processes overlap the compiler's work. Each
-check keeps its build info in .build/tsc/ (--incremental), so a second run re-checks only what
-changed. Every argument goes to jest (npx jest --help lists them). Jest's report streams as it runs;
+  summary: `The type checks (the project's, then the web client's: tsc --build, which emits nothing) and the
+fast tests (jest), side by side: the suite's waits on servers and child processes overlap the
+compiler's work. Each check keeps its build info in .build/tsc/: when no source file, tsconfig or
+installed package changed since the last check, it reports that check's result without compiling;
+otherwise it re-checks what changed. Every argument goes to jest (npx jest --help lists them). Jest's report streams as it runs;
 the type checks' errors print after it; the exit code is 1 when either fails.`,
   options: {},
   examples: ["npm test", 'npm test -- -t "local gateway"', "npm test -- __tests__/auth"],
@@ -20,7 +22,6 @@ interface Outcome extends Ended {
 }
 
 const bin = (name: string) => path.join(PROJECT_ROOT, "node_modules", ".bin", name);
-const buildInfo = (name: string) => path.join(PROJECT_ROOT, ".build", "tsc", `${name}.tsbuildinfo`);
 
 async function run(label: string, command: string, args: readonly string[], captured: boolean): Promise<Outcome> {
   return { label, ...(await runToEnd(command, args, { captured })) };
@@ -29,7 +30,7 @@ async function run(label: string, command: string, args: readonly string[], capt
 async function typeChecks(): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const [label, project] of [["the project", "."], ["the web client", "web"]] as const) {
-    outcomes.push(await run(`type check of ${label} (tsc -p ${project})`, bin("tsc"), ["--noEmit", "-p", project, "--incremental", "--tsBuildInfoFile", buildInfo(project === "." ? "app" : project)], true));
+    outcomes.push(await run(`type check of ${label} (tsc --build ${project})`, bin("tsc"), typeCheckArguments(project), true));
   }
   return outcomes;
 }

@@ -22,10 +22,15 @@ describe("npm test", () => {
       const result = await runTs(copy, "scripts/test.ts", someTests);
       // THEN jest passed, the type check's error names the file and line, and the exit code is 1
       expect(result.stderr).toMatch(/^Tests: +\d+ passed, \d+ total$/m);
-      const report = result.stderr.slice(result.stderr.indexOf("type check of the project (tsc -p .) failed:"));
+      const report = result.stderr.slice(result.stderr.indexOf("type check of the project (tsc --build .) failed:"));
       expect(report).toMatch(new RegExp(`^stacks/stack-names\\.ts\\(${original.split("\n").length + 1},14\\): error TS2322: Type 'string' is not assignable to type 'number'\\.$`, "m"));
       expect(result.stderr.indexOf("Tests:")).toBeLessThan(result.stderr.indexOf("type check of the project"));
       expect(result.status).toBe(1);
+      // AND a second run with nothing changed reports the same error from the build info: the
+      // check that skips compiling does not forget a failure
+      const again = await runTs(copy, "scripts/test.ts", someTests);
+      expect(again.stderr.slice(again.stderr.indexOf("type check of the project (tsc --build .) failed:"))).toMatch(/^stacks\/stack-names\.ts\(\d+,14\): error TS2322/m);
+      expect(again.status).toBe(1);
     } finally {
       fs.writeFileSync(file, original);
     }
@@ -33,9 +38,15 @@ describe("npm test", () => {
 
   test("clean: both type checks pass and say so, kept incremental in .build/tsc/, exit 0", async () => {
     const result = await runTs(copy, "scripts/test.ts", someTests);
-    expect(result.stdout).toMatch(/^type check of the project \(tsc -p \.\): no errors \(\d+\.\d s\)$/m);
-    expect(result.stdout).toMatch(/^type check of the web client \(tsc -p web\): no errors \(\d+\.\d s\)$/m);
+    expect(result.stdout).toMatch(/^type check of the project \(tsc --build \.\): no errors \(\d+\.\d s\)$/m);
+    expect(result.stdout).toMatch(/^type check of the web client \(tsc --build web\): no errors \(\d+\.\d s\)$/m);
     expect(fs.readdirSync(path.join(copy, ".build", "tsc")).sort()).toEqual(["app.tsbuildinfo", "web.tsbuildinfo"]);
     expect(result.status).toBe(0);
+    // A second run with nothing changed trusts the build info: tsc writes nothing
+    const written = fs.statSync(path.join(copy, ".build", "tsc", "app.tsbuildinfo")).mtimeMs;
+    const again = await runTs(copy, "scripts/test.ts", someTests);
+    expect(again.stdout).toMatch(/^type check of the project \(tsc --build \.\): no errors/m);
+    expect(fs.statSync(path.join(copy, ".build", "tsc", "app.tsbuildinfo")).mtimeMs).toBe(written);
+    expect(again.status).toBe(0);
   });
 });
