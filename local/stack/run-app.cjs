@@ -43,12 +43,16 @@ function current() {
   }
 }
 
-/** Bundles main.ts; false when it does not compile (tsx then reports the error as every command does). */
-function build() {
+/**
+ * Bundles main.ts; false when it does not compile (tsx then reports the error as every command does).
+ * esbuild's asynchronous API: its buildSync starts a process of its own per call, about 90 ms more
+ * of a cold synth on 2 cores.
+ */
+async function build() {
   const esbuild = require("esbuild");
   let result;
   try {
-    result = esbuild.buildSync({
+    result = await esbuild.build({
       absWorkingDir: ROOT,
       entryPoints: ["main.ts"],
       outfile: BUNDLE,
@@ -66,6 +70,9 @@ function build() {
     });
   } catch {
     return false;
+  } finally {
+    // The functions' builds run in a worker with an esbuild of their own
+    void esbuild.stop();
   }
   // Written through renames: a synth running beside this one never loads half a bundle
   fs.mkdirSync(FOLDER, { recursive: true });
@@ -80,10 +87,67 @@ function build() {
   return true;
 }
 
-if (current() || build()) {
-  require(BUNDLE);
-} else {
-  // @ts-expect-error tsx/cjs (tsx's CommonJS loader) ships no types
-  require("tsx/cjs");
-  require(path.join(ROOT, "main.ts"));
+/**
+ * cdktf loads archiver (with its zip and tar streams) when it starts, for TerraformAsset archives;
+ * this project zips its functions itself and makes no asset: that load was 130 ms of a cold synth.
+ * archiver now loads when something first uses it. Returns the module's file, or undefined when
+ * the module is not installed where `from` would find it (then nothing is deferred).
+ * @param {string} name
+ * @param {string} from a file whose require() would load `name`
+ */
+function deferModule(name, from) {
+  let file;
+  try {
+    file = require.resolve(name, { paths: [path.dirname(from)] });
+  } catch {
+    return undefined;
+  }
+  if (require.cache[file]) return file;
+  /** @type {any} */
+  let actual;
+  const load = () => {
+    if (!actual) {
+      delete require.cache[file];
+      actual = require(file);
+    }
+    return actual;
+  };
+  const Module = require("node:module");
+  const deferred = new Module(file);
+  deferred.filename = file;
+  deferred.loaded = true;
+  deferred.exports = new Proxy(function deferredModule() {}, {
+    apply: (_target, self, args) => Reflect.apply(load(), self, args),
+    construct: (_target, args) => Reflect.construct(load(), args),
+    get: (_target, property) => Reflect.get(load(), property),
+    has: (_target, property) => Reflect.has(load(), property),
+  });
+  require.cache[file] = deferred;
+  return file;
 }
+
+async function main() {
+  try {
+    deferModule("archiver", require.resolve("cdktf"));
+  } catch {
+    // cdktf not installed: the app's own require reports it
+  }
+  if (current() || (await build())) {
+    require(BUNDLE);
+  } else {
+    // @ts-expect-error tsx/cjs (tsx's CommonJS loader) ships no types
+    require("tsx/cjs");
+    require(path.join(ROOT, "main.ts"));
+  }
+}
+
+if (require.main === module) {
+  // An error the app throws while it loads reports as it did when this ran synchronously
+  main().catch((error) =>
+    setImmediate(() => {
+      throw error;
+    }),
+  );
+}
+
+module.exports = { deferModule };
