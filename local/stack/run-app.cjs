@@ -88,9 +88,10 @@ async function build() {
 }
 
 /**
- * cdktf loads archiver (with its zip and tar streams) when it starts, for TerraformAsset archives;
- * this project zips its functions itself and makes no asset: that load was 130 ms of a cold synth.
- * archiver now loads when something first uses it. Returns the module's file, or undefined when
+ * cdktf loads, when it starts, archiver (with its zip and tar streams) for TerraformAsset archives
+ * and semver for its Terraform version checks of import and moved blocks; this project zips its
+ * functions itself and uses neither: the two loads were 160 ms of a cold synth on 2 cores. Each
+ * now loads when something first uses it. Returns the module's file, or undefined when
  * the module is not installed where `from` would find it (then nothing is deferred).
  * @param {string} name
  * @param {string} from a file whose require() would load `name`
@@ -126,13 +127,30 @@ function deferModule(name, from) {
   return file;
 }
 
+/** cdktf and constructs: about 120 ms to load on 2 cores, which otherwise wait for the bundle. */
+function preloadWhileBuilding() {
+  for (const name of ["constructs", "cdktf"]) {
+    try {
+      require(name);
+    } catch {
+      // Not installed: the app's own require reports it
+    }
+  }
+}
+
+/** What cdktf loads at start and this project does not use (see deferModule). */
+const DEFERRED = ["archiver", "semver"];
+
 async function main() {
   try {
-    deferModule("archiver", require.resolve("cdktf"));
+    for (const name of DEFERRED) deferModule(name, require.resolve("cdktf"));
   } catch {
     // cdktf not installed: the app's own require reports it
   }
-  if (current() || (await build())) {
+  const building = current() ? Promise.resolve(true) : build();
+  // While esbuild bundles the app (in a process of its own), load the framework the app needs
+  preloadWhileBuilding();
+  if (await building) {
     require(BUNDLE);
   } else {
     // @ts-expect-error tsx/cjs (tsx's CommonJS loader) ships no types
@@ -150,4 +168,4 @@ if (require.main === module) {
   );
 }
 
-module.exports = { deferModule };
+module.exports = { deferModule, DEFERRED };
