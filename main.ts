@@ -30,7 +30,7 @@ runCli(async () => {
   const previous = values.force ? undefined : currentSynth(outdir, inputs);
   if (previous) {
     print(policyReport(previous.findings, values.verbose));
-    print(formatSummary(outdir, summarizeOutput(outdir), performance.now() / 1000, "kept"));
+    print(formatSummary(outdir, previous.summary, performance.now() / 1000, "kept"));
     return;
   }
   // esbuild bundles the route table's handlers in its own process while the app loads, is built,
@@ -44,6 +44,7 @@ runCli(async () => {
   const app = checkProject({ outdir, verbose: values.verbose, log: (line) => print([line]) });
   await building;
   withoutSourceMappedStacks(() => app.write());
-  recordSynth(outdir, inputs, app.policyFindings);
-  print(formatSummary(outdir, summarizeOutput(outdir), performance.now() / 1000));
+  const summary = summarizeOutput(outdir);
+  recordSynth(outdir, inputs, app.policyFindings, summary);
+  print(formatSummary(outdir, summary, performance.now() / 1000));
 });

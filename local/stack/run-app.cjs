@@ -147,10 +147,15 @@ async function main() {
   } catch {
     // cdktf not installed: the app's own require reports it
   }
-  const building = current() ? Promise.resolve(true) : build();
-  // While esbuild bundles the app (in a process of its own), load the framework the app needs
-  preloadWhileBuilding();
-  if (await building) {
+  let bundled = current();
+  if (!bundled) {
+    const building = build();
+    // While esbuild bundles the app (in a process of its own), load the framework the app needs.
+    // Not otherwise: a synth that finds nothing changed never loads cdktf.
+    preloadWhileBuilding();
+    bundled = await building;
+  }
+  if (bundled) {
     require(BUNDLE);
   } else {
     // @ts-expect-error tsx/cjs (tsx's CommonJS loader) ships no types
