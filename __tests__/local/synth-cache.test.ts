@@ -52,7 +52,7 @@ describe("the no-change synth check", () => {
     const { atime, mtime } = fs.statSync(written);
     fs.writeFileSync(written, '{"resource":{"Edited":{}}}\n');
     fs.utimesSync(written, atime, mtime);
-    expect(fs.statSync(written).mtimeMs).toBe(mtime.getTime());
+    expect(Math.abs(fs.statSync(written).mtimeMs - mtime.getTime())).toBeLessThan(1);
     expect(currentSynth(outdir, inputs, root)).toBeUndefined();
     // AND an added file, a deleted output folder or other inputs are not current either
     recordSynth(outdir, inputs, findings, summary, root);
