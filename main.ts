@@ -7,7 +7,7 @@ import { currentSynth, inputFingerprint, recordSynth } from "./local/stack/synth
 import { formatSummary, summarizeOutput } from "./local/stack/synth-summary";
 import { notesRoutes } from "./stacks/api/routes";
 import { environmentHandlers, notesScopeGrants } from "./stacks/auth/groups";
-import { NODE_TARGET, prebuildFunctionsAsync } from "./stacks/functions/bundle";
+import { NODE_TARGET, prebuildFunctionsAsync, recordsWritten } from "./stacks/functions/bundle";
 import { FUNCTIONS_DIR } from "./stacks/paths";
 import { policyReport } from "./stacks/policy/finding";
 
@@ -44,6 +44,7 @@ runCli(async () => {
   const app = checkProject({ outdir, verbose: values.verbose, log: (line) => print([line]) });
   await building;
   withoutSourceMappedStacks(() => app.write());
+  await recordsWritten();
   const summary = summarizeOutput(outdir);
   recordSynth(outdir, inputs, app.policyFindings, summary);
   print(formatSummary(outdir, summary, performance.now() / 1000));

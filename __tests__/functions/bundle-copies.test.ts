@@ -37,7 +37,11 @@ describe("bundleFunction, built from scratch", () => {
         return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "-e", code], { cwd: copy, encoding: "utf8", env: { ...process.env, TZ } })) as Record<string, string>;
       };
       // WHEN the four are built together without waiting (as a synth does), and then each alone, waiting, after the cache is gone
-      const together = build(`const b = require("./stacks/functions/bundle"); b.prebuildFunctionsAsync(${JSON.stringify(handlers)}, "node24").then(() => process.stdout.write(JSON.stringify(Object.fromEntries(${JSON.stringify(handlers)}.map((h) => [h, b.bundleFunction(h, "node24").sourceCodeHash])))));`);
+      const together = build(`const b = require("./stacks/functions/bundle"); b.prebuildFunctionsAsync(${JSON.stringify(handlers)}, "node24").then(() => b.recordsWritten()).then(() => process.stdout.write(JSON.stringify(Object.fromEntries(${JSON.stringify(handlers)}.map((h) => [h, b.bundleFunction(h, "node24").sourceCodeHash])))));`);
+      // AND the asynchronous build's records are on disk, whole, one per handler, for the next synth to reuse
+      const records = fs.readdirSync(`${copy}/.build/cache`).sort();
+      expect(records).toEqual(["health@node24.json", "me@node24.json", "notes-create@node24.json", "notes-list@node24.json"]);
+      for (const record of records) expect(fs.existsSync(`${copy}/.build/lambda/${(JSON.parse(fs.readFileSync(`${copy}/.build/cache/${record}`, "utf8")) as { zipFile: string }).zipFile}`)).toBe(true);
       fs.rmSync(`${copy}/.build`, { recursive: true, force: true });
       const alone = Object.fromEntries(handlers.map((handler) => [handler, build(`const b = require("./stacks/functions/bundle"); process.stdout.write(JSON.stringify({ h: b.bundleFunction(${JSON.stringify(handler)}, "node24").sourceCodeHash }));`).h]));
       // THEN every zip is the same, byte for byte, and the one this checkout built
