@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { unzipSync } from "fflate";
-import { bundleFunction } from "../../stacks/functions/bundle";
+import { bundleFunction, fillPendingBundles } from "../../stacks/functions/bundle";
 
 describe("bundleFunction", () => {
   const bundle = bundleFunction("notes/list", "node24");
@@ -47,6 +47,14 @@ describe("bundleFunction", () => {
     expect(shared).toContain("valibot");
     expect(shared).not.toMatch(/Emoji/);
     expect(shared).not.toMatch(/new RegExp\(/);
+  });
+
+  test("filling the pending zips' values copies nothing that holds none: the stacks' values come back as they are", () => {
+    const config = { resource: { aws_lambda_function: { fn: { filename: "assets/x.zip", tags: ["a", { b: 1 }] } } }, empty: null, count: 3 };
+    const filled = fillPendingBundles(config);
+    expect(filled).toBe(config);
+    expect(filled.resource.aws_lambda_function.fn.tags).toBe(config.resource.aws_lambda_function.fn.tags);
+    expect(JSON.stringify(filled)).toBe('{"resource":{"aws_lambda_function":{"fn":{"filename":"assets/x.zip","tags":["a",{"b":1}]}}},"empty":null,"count":3}');
   });
 
   test("source_code_hash is the base64 SHA-256 of the zip bytes", () => {

@@ -221,7 +221,11 @@ export function assetPathOf(bundle: FunctionBundle, folder: string): string {
 const PENDING_MARK = "\u0000pending-bundle\u0000";
 const PENDING_VALUE = new RegExp(`${PENDING_MARK}(.*?)${PENDING_MARK}`, "g");
 
-/** `value` with every pending-bundle marker replaced by the built bundle's value; fails for a bundle not built. */
+/**
+ * `value` with every pending-bundle marker replaced by the built bundle's value; fails for a bundle
+ * not built. A part without a marker is returned as it is, not copied: only the objects on the way
+ * to a marker are new (copying every object of 500 routes' stacks was 0.18 s and their garbage).
+ */
 export function fillPendingBundles<T>(value: T): T {
   if (typeof value === "string") {
     if (!value.includes(PENDING_MARK)) return value;
@@ -232,9 +236,21 @@ export function fillPendingBundles<T>(value: T): T {
       return field === "sourceCodeHash" ? bundle.sourceCodeHash : assetPathOf(bundle, folder);
     }) as T;
   }
-  if (Array.isArray(value)) return value.map(fillPendingBundles) as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((entry: unknown, index) => {
+      const filled = fillPendingBundles(entry);
+      if (filled !== entry) (copy ??= [...value])[index] = filled;
+    });
+    return (copy ?? value) as T;
+  }
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fillPendingBundles(entry)])) as T;
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, entry] of Object.entries(value)) {
+      const filled = fillPendingBundles(entry);
+      if (filled !== entry) (copy ??= { ...(value as Record<string, unknown>) })[key] = filled;
+    }
+    return (copy ?? value) as T;
   }
   return value;
 }
