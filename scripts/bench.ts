@@ -310,12 +310,13 @@ async function main(): Promise<void> {
     ...(scale.length
       ? [
           table([
-            ["Routes", "dev resources", "per route", "cold synth ms (median)", "peak MiB", "forced warm ms", "no change ms", "warm = cold", "terraform plan ms (empty / deployed)"],
+            ["Routes", "dev resources", "per route", "cold synth ms (median)", "example's cold synth ms, in turn", "peak MiB", "forced warm ms", "no change ms", "warm = cold", "terraform plan ms (empty / deployed)"],
             ...scale.map((row) => [
               String(row.routes),
               String(row.devResources),
               String(row.resourcesPerRoute),
               String(row.coldMs),
+              row.baselineColdMs === undefined ? "-" : String(row.baselineColdMs),
               String(row.coldPeakMiB),
               String(row.forcedWarmMs),
               String(row.noChangeMs),

@@ -18,6 +18,12 @@ export interface ScaleRow {
   readonly coldMs: number;
   /** Every cold synth, in order. */
   readonly coldRunsMs: readonly number[];
+  /**
+   * For a grown row: the median of the example's (7 routes) cold synths run in turn with this row's
+   * (example, row, example, row, ...), so the row's ratio divides two figures of the same minutes: a
+   * machine of this class drifts by 10-20% within a bench.
+   */
+  readonly baselineColdMs?: number;
   readonly coldPeakMiB: number;
   /** Everything synthesized again, with the build cache warm (`--force`). */
   readonly forcedWarmMs: number;
@@ -80,17 +86,22 @@ export function scaleRow(groups: number, withPlan: boolean, coldRuns: number, lo
   const routes = routeCount(notesRoutes.length, groups);
   log(`bench: scale, ${routes} routes (${coldRuns} cold, forced warm, no change${withPlan ? ", terraform plan" : ""})`);
   const copy = copyProject("bench-scale-");
+  const example = groups > 0 ? copyProject("bench-scale-example-") : undefined;
+  // Cold: no build cache and no earlier output.
+  const coldSynth = (folder: string) => {
+    fs.rmSync(path.join(folder, ".build"), { recursive: true, force: true });
+    fs.rmSync(path.join(folder, "out-cold"), { recursive: true, force: true });
+    return synth(folder, path.join(folder, "out-cold"));
+  };
   try {
     generateRoutes(copy, groups);
     const colds: Array<ReturnType<typeof synth>> = [];
+    const baselineMs: number[] = [];
     for (let run = 0; run < coldRuns; run += 1) {
-      // Cold: no build cache and no earlier output.
-      fs.rmSync(path.join(copy, ".build"), { recursive: true, force: true });
-      fs.rmSync(path.join(copy, "out-cold"), { recursive: true, force: true });
-      colds.push(synth(copy, path.join(copy, "out-cold")));
+      if (example) baselineMs.push(coldSynth(example).ms);
+      colds.push(coldSynth(copy));
     }
-    const sortedMs = colds.map((run) => run.ms).sort((a, b) => a - b);
-    const cold = { ms: sortedMs[Math.floor(sortedMs.length / 2)]!, peakMiB: Math.max(...colds.map((run) => run.peakMiB)) };
+    const cold = { ms: median(colds.map((run) => run.ms)), peakMiB: Math.max(...colds.map((run) => run.peakMiB)) };
     const warmOut = path.join(copy, "out-warm");
     synth(copy, warmOut);
     const forced = synth(copy, warmOut, ["--force"]);
@@ -103,6 +114,7 @@ export function scaleRow(groups: number, withPlan: boolean, coldRuns: number, lo
       resourcesPerRoute: Math.round((devResources / routes) * 10) / 10,
       coldMs: Math.round(cold.ms),
       coldRunsMs: colds.map((run) => Math.round(run.ms)),
+      ...(example ? { baselineColdMs: Math.round(median(baselineMs)) } : {}),
       coldPeakMiB: Math.round(cold.peakMiB),
       forcedWarmMs: Math.round(forced.ms),
       noChangeMs: Math.round(noChange.ms),
@@ -111,5 +123,11 @@ export function scaleRow(groups: number, withPlan: boolean, coldRuns: number, lo
     };
   } finally {
     removeFolder(copy);
+    if (example) removeFolder(example);
   }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }

@@ -37,6 +37,17 @@ describe("bench budgets", () => {
     expect(check).toEqual({ what: "cold synth at 207 routes", value: 4.315, budget: BUDGETS.synth207ColdRatio, unit: "x", inputs: "5350 ms / 1240 ms (the example's cold synth)", ok: false });
   });
 
+  test("a grown row with the example's synths run in turn with its own is read against those, not the run's first row", () => {
+    // The machine slowed by a third while the 207-route row ran: against the example's first row
+    // the row would break its budget; against the example's synths of the same minutes it holds.
+    const drifted: BenchFigures = { ...slowMachine, scale: [{ routes: 7, coldMs: 1000, noChangeMs: 200, differingFiles: 0 }, { routes: 207, coldMs: 3900, noChangeMs: 300, differingFiles: 0, baselineColdMs: 1330 }] };
+    const checks = budgetChecks(drifted);
+    expect(checks.find((check) => check.what === "cold synth at 207 routes")).toEqual({ what: "cold synth at 207 routes", value: 2.932, budget: BUDGETS.synth207ColdRatio, unit: "x", inputs: "3900 ms / 1330 ms (the example's cold synth, run in turn with the row's)", ok: true });
+    expect(checks.find((check) => check.what === "synth at 207 routes with nothing changed")!.inputs).toBe("300 ms / 1330 ms (the example's cold synth, run in turn with the row's)");
+    // npm test is still read against the run's example row
+    expect(checks.find((check) => check.what === "npm test, wall time")!.inputs).toBe("48000 ms / 1000 ms (the example's cold synth)");
+  });
+
   test("the issue's figures break the synth scaling and the data handler's cold start, not the bundles or the health check", () => {
     const broken = budgetChecks(slowMachine).filter((check) => !check.ok).map((check) => check.what);
     expect(broken).toEqual(["cold synth at 207 routes", "cold synth at 507 routes", "npm test, wall time", "cold start notes/list, median"]);
