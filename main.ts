@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseCommandLine, runCli } from "./local/cli/command-line";
 import { currentSynth, inputFingerprint, recordSynth } from "./local/stack/synth-cache";
+import { listFiles } from "./local/stack/files";
 import { formatSummary, summarizeOutput } from "./local/stack/synth-summary";
 import { notesRoutes } from "./stacks/api/routes";
 import { environmentHandlers, notesScopeGrants } from "./stacks/auth/groups";
@@ -45,7 +46,9 @@ runCli(async () => {
   await building;
   withoutSourceMappedStacks(() => app.write());
   await recordsWritten();
-  const summary = summarizeOutput(outdir);
-  recordSynth(outdir, inputs, app.policyFindings, summary);
+  // One listing of what was written serves the summary and the stamp (at 500 routes, 4,600 files)
+  const written = listFiles(outdir);
+  const summary = summarizeOutput(outdir, written);
+  recordSynth(outdir, inputs, app.policyFindings, summary, undefined, written);
   print(formatSummary(outdir, summary, performance.now() / 1000));
 });

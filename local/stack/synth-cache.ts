@@ -55,10 +55,10 @@ export function inputFingerprint(env: NodeJS.ProcessEnv = process.env, root = PR
  * no-change run. A file whose stat changed though its bytes did not costs one synth, never a stale
  * result.
  */
-export function outputFingerprint(outdir: string): string | undefined {
+export function outputFingerprint(outdir: string, written?: readonly string[]): string | undefined {
   if (!fs.existsSync(path.join(outdir, "manifest.json"))) return undefined;
   return digest(
-    listFiles(outdir).map((file) => {
+    (written ?? listFiles(outdir)).map((file) => {
       const stat = fs.statSync(path.join(outdir, file), { bigint: true });
       return `${file} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs} ${stat.ino}`;
     }),
@@ -85,8 +85,9 @@ export function currentSynth(outdir: string, inputs: string, root = PROJECT_ROOT
   return stamp.inputs === inputs && Array.isArray(stamp.summary) && stamp.outputs === outputFingerprint(outdir) ? stamp : undefined;
 }
 
-export function recordSynth(outdir: string, inputs: string, findings: readonly PolicyFinding[], summary: readonly StackSummary[], root = PROJECT_ROOT): void {
-  const outputs = outputFingerprint(outdir);
+/** `written`: every file under `outdir` (listFiles), when the caller has listed them. */
+export function recordSynth(outdir: string, inputs: string, findings: readonly PolicyFinding[], summary: readonly StackSummary[], root = PROJECT_ROOT, written?: readonly string[]): void {
+  const outputs = outputFingerprint(outdir, written);
   if (!outputs) return;
   const file = stampFile(outdir, root);
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -10,8 +10,11 @@ export interface StackSummary {
   readonly extras: readonly string[];
 }
 
-/** What a synth wrote, per stack: resources in its Terraform, Lambda zips, and the other files (matrices). */
-export function summarizeOutput(outdir: string): StackSummary[] {
+/**
+ * What a synth wrote, per stack: resources in its Terraform, Lambda zips, and the other files
+ * (matrices). `written` is every file under `outdir` (listFiles), when the caller has listed them.
+ */
+export function summarizeOutput(outdir: string, written: readonly string[] = listFiles(outdir)): StackSummary[] {
   const stacksFolder = path.join(outdir, "stacks");
   return fs
     .readdirSync(stacksFolder)
@@ -19,7 +22,8 @@ export function summarizeOutput(outdir: string): StackSummary[] {
     .map((stack) => {
       const folder = path.join(stacksFolder, stack);
       const terraform = JSON.parse(fs.readFileSync(path.join(folder, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
-      const files = listFiles(folder);
+      const prefix = path.join("stacks", stack) + path.sep;
+      const files = written.filter((file) => file.startsWith(prefix)).map((file) => file.slice(prefix.length));
       const zips = files.filter((file) => file.endsWith(".zip"));
       return {
         stack,
