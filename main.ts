@@ -44,11 +44,11 @@ runCli(async () => {
   const { checkProject, withoutSourceMappedStacks } = require("./local/stack/synth") as typeof import("./local/stack/synth");
   const app = checkProject({ outdir, verbose: values.verbose, log: (line) => print([line]) });
   await building;
-  withoutSourceMappedStacks(() => app.write());
+  const resources = withoutSourceMappedStacks(() => app.write());
   await recordsWritten();
   // One listing of what was written serves the summary and the stamp (at 500 routes, 4,600 files)
   const written = listFiles(outdir);
-  const summary = summarizeOutput(outdir, written);
+  const summary = summarizeOutput(outdir, written, resources);
   recordSynth(outdir, inputs, app.policyFindings, summary, undefined, written);
   print(formatSummary(outdir, summary, performance.now() / 1000));
 });

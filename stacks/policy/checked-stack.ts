@@ -60,6 +60,13 @@ export class CheckedStack extends TerraformStack {
     this.frozen = fill(this.frozen);
   }
 
+  /** Resources in the resolved stack (what its cdk.tf.json holds), once it is frozen. */
+  resourceCount(): number | undefined {
+    if (!this.frozen) return undefined;
+    const resources = (this.frozen.resource ?? {}) as Record<string, Record<string, unknown>>;
+    return Object.values(resources).reduce((sum, entries) => sum + Object.keys(entries).length, 0);
+  }
+
   /** Back to resolving on every call, as after any further change. */
   thaw(): void {
     this.frozen = undefined;
