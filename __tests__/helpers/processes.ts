@@ -28,9 +28,12 @@ export function runCommand(command: string, args: readonly string[], options: Sp
   });
 }
 
-/** Runs a TypeScript entry point the way the npm scripts do (`node --import tsx`), in `cwd`. */
-export function runTs(cwd: string, file: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
-  return runCommand(process.execPath, ["--import", "tsx", file, ...args], { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "", DEBUG: "", ...env } });
+/**
+ * Runs a TypeScript entry point the way the npm scripts do (`node --import tsx`), in `cwd`; killed
+ * after `timeoutMs` (then `status` is null and the output ends where it was cut).
+ */
+export function runTs(cwd: string, file: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CommandResult> {
+  return runCommand(process.execPath, ["--import", "tsx", file, ...args], { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", STATE_BUCKET: "", DEBUG: "", ...env }, timeoutMs });
 }
 
 /** A long-running process whose output can be awaited line by line. */
