@@ -109,10 +109,7 @@ export class NotesApp extends App {
     try {
       for (const stack of stacks) stack.fillFrozen(fillPendingBundles);
       super.synth();
-      return new Map(stacks.flatMap((stack) => {
-        const count = stack.resourceCount();
-        return count === undefined ? [] : [[stack.node.id, count] as const];
-      }));
+      return new Map(stacks.map((stack) => [stack.node.id, stack.resourceCount()]));
     } finally {
       for (const stack of stacks) stack.thaw();
     }

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { resourceCount } from "../../stacks/terraform-json";
 import { listFiles } from "./files";
 
 export interface StackSummary {
@@ -22,16 +23,12 @@ export function summarizeOutput(outdir: string, written: readonly string[] = lis
     .sort()
     .map((stack) => {
       const folder = path.join(stacksFolder, stack);
-      const resourceCount = () => {
-        const terraform = JSON.parse(fs.readFileSync(path.join(folder, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
-        return Object.values(terraform.resource ?? {}).reduce((sum, entries) => sum + Object.keys(entries).length, 0);
-      };
       const prefix = path.join("stacks", stack) + path.sep;
       const files = written.filter((file) => file.startsWith(prefix)).map((file) => file.slice(prefix.length));
       const zips = files.filter((file) => file.endsWith(".zip"));
       return {
         stack,
-        resources: resources.get(stack) ?? resourceCount(),
+        resources: resources.get(stack) ?? resourceCount(JSON.parse(fs.readFileSync(path.join(folder, "cdk.tf.json"), "utf8")) as object),
         zips: zips.length,
         zipBytes: zips.reduce((sum, file) => sum + fs.statSync(path.join(folder, file)).size, 0),
         extras: files.filter((file) => !file.includes(path.sep) && file !== "cdk.tf.json"),

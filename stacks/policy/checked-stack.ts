@@ -1,4 +1,5 @@
 import type { Construct, IConstruct } from "constructs";
+import { resourceCount } from "../terraform-json";
 import { Aspects, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import { resolve } from "cdktf/lib/_tokens";
 import { deepMerge } from "cdktf/lib/util";
@@ -60,11 +61,10 @@ export class CheckedStack extends TerraformStack {
     this.frozen = fill(this.frozen);
   }
 
-  /** Resources in the resolved stack (what its cdk.tf.json holds), once it is frozen. */
-  resourceCount(): number | undefined {
-    if (!this.frozen) return undefined;
-    const resources = (this.frozen.resource ?? {}) as Record<string, Record<string, unknown>>;
-    return Object.values(resources).reduce((sum, entries) => sum + Object.keys(entries).length, 0);
+  /** Resources in the resolved stack: what its cdk.tf.json holds. */
+  resourceCount(): number {
+    if (!this.frozen) throw new Error(`stack ${this.node.id} is not resolved: freeze it first`);
+    return resourceCount(this.frozen);
   }
 
   /** Back to resolving on every call, as after any further change. */
