@@ -49,6 +49,6 @@ runCli(async () => {
   // One listing of what was written serves the summary and the stamp (at 500 routes, 4,600 files)
   const written = listFiles(outdir);
   const summary = summarizeOutput(outdir, written, resources);
-  recordSynth(outdir, inputs, app.policyFindings, summary, undefined, written);
+  recordSynth(outdir, inputs, app.policyFindings, summary, { written });
   print(formatSummary(outdir, summary, performance.now() / 1000));
 });

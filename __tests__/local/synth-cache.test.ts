@@ -37,7 +37,7 @@ describe("the no-change synth check", () => {
     const inputs = inputFingerprint({}, root);
     const findings = [{ ruleId: "COG2", level: "warning" as const, path: "dev-data/auth/user-pool", resource: "aws_cognito_user_pool.x", cause: "no MFA", details: [] }];
     const summary = [{ stack: "dev", resources: 0, zips: 0, zipBytes: 0, extras: [] }];
-    recordSynth(outdir, inputs, findings, summary, root);
+    recordSynth(outdir, inputs, findings, summary, { root });
     // THEN it is current, findings and what it printed included
     expect(currentSynth(outdir, inputs, root)?.findings).toEqual(findings);
     expect(currentSynth(outdir, inputs, root)?.summary).toEqual(summary);
@@ -48,17 +48,17 @@ describe("the no-change synth check", () => {
     expect(outputFingerprint(outdir)).not.toBe(before);
     expect(currentSynth(outdir, inputs, root)).toBeUndefined();
     // AND an edit of the same size whose modification time is set back is seen too (its change time moved)
-    recordSynth(outdir, inputs, findings, summary, root);
+    recordSynth(outdir, inputs, findings, summary, { root });
     const { atime, mtime } = fs.statSync(written);
     fs.writeFileSync(written, '{"resource":{"Edited":{}}}\n');
     fs.utimesSync(written, atime, mtime);
     expect(Math.abs(fs.statSync(written).mtimeMs - mtime.getTime())).toBeLessThan(1);
     expect(currentSynth(outdir, inputs, root)).toBeUndefined();
     // AND an added file, a deleted output folder or other inputs are not current either
-    recordSynth(outdir, inputs, findings, summary, root);
+    recordSynth(outdir, inputs, findings, summary, { root });
     fs.writeFileSync(path.join(outdir, "stacks", "dev", "extra.json"), "{}\n");
     expect(currentSynth(outdir, inputs, root)).toBeUndefined();
-    recordSynth(outdir, inputs, findings, summary, root);
+    recordSynth(outdir, inputs, findings, summary, { root });
     expect(currentSynth(outdir, "other inputs", root)).toBeUndefined();
     fs.rmSync(outdir, { recursive: true });
     expect(currentSynth(outdir, inputs, root)).toBeUndefined();
@@ -68,7 +68,7 @@ describe("the no-change synth check", () => {
 test("a stamp an earlier version wrote (no summary) is not current", () => {
   const { root, outdir } = fixture();
   const inputs = inputFingerprint({}, root);
-  recordSynth(outdir, inputs, [], [], root);
+  recordSynth(outdir, inputs, [], [], { root });
   const stampFolder = path.join(root, ".build", "synth");
   const [stamp] = fs.readdirSync(stampFolder);
   const recorded = JSON.parse(fs.readFileSync(path.join(stampFolder, stamp!), "utf8")) as Record<string, unknown>;

@@ -86,7 +86,7 @@ export function currentSynth(outdir: string, inputs: string, root = PROJECT_ROOT
 }
 
 /** `written`: every file under `outdir` (listFiles), when the caller has listed them. */
-export function recordSynth(outdir: string, inputs: string, findings: readonly PolicyFinding[], summary: readonly StackSummary[], root = PROJECT_ROOT, written?: readonly string[]): void {
+export function recordSynth(outdir: string, inputs: string, findings: readonly PolicyFinding[], summary: readonly StackSummary[], { root = PROJECT_ROOT, written }: { root?: string; written?: readonly string[] } = {}): void {
   const outputs = outputFingerprint(outdir, written);
   if (!outputs) return;
   const file = stampFile(outdir, root);
