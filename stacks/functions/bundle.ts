@@ -336,30 +336,20 @@ function recordAll(handlers: readonly string[], nodeTarget: string, built: reado
   }
   const missing = handlers.filter((handler) => !bundles.has(`${handler}@${nodeTarget}`));
   if (missing.length) throw new Error(`the build made no zip for ${missing.join(", ")}`);
+  // One folder for every record: made here once, not per write
+  if (files.length) fs.mkdirSync(CACHE_DIR, { recursive: true });
   return files;
 }
 
+/** Written through a rename (a synth beside this one never reads half a record), waiting or not. */
+const temporaryOf = (target: string) => `${target}.${process.pid}.tmp`;
+
 async function writeThroughAsync(target: string, content: string): Promise<void> {
-  const temporary = `${target}.${process.pid}.tmp`;
-  try {
-    await fs.promises.writeFile(temporary, content);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    await fs.promises.writeFile(temporary, content);
-  }
-  await fs.promises.rename(temporary, target);
+  await fs.promises.writeFile(temporaryOf(target), content);
+  await fs.promises.rename(temporaryOf(target), target);
 }
 
-function writeThrough(target: string, content: Uint8Array | string): void {
-  const temporary = `${target}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(temporary, content);
-  } catch (error) {
-    // The folder is made on the first write only: hundreds of writes go to the same two folders.
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(temporary, content);
-  }
-  fs.renameSync(temporary, target);
+function writeThrough(target: string, content: string): void {
+  fs.writeFileSync(temporaryOf(target), content);
+  fs.renameSync(temporaryOf(target), target);
 }
