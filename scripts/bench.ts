@@ -19,6 +19,7 @@ import { notesRoutes, type Route } from "../stacks/api/routes";
 import { BUILD_DIR, PROJECT_ROOT } from "../stacks/paths";
 import { copyProject, differingFiles, gitCommit, removeFolder, synthIn } from "./project-copy";
 import { BUDGETS, budgetChecks } from "./bench/budgets";
+import { round, stats, type Stats } from "./bench/stats";
 import { nodeBinary } from "./node-release";
 import { scaleRow, type ScaleRow } from "./scale-bench";
 
@@ -43,21 +44,6 @@ const spec = {
 const settings = { runs: 5, coldStartRuns: 7, scaleColdRuns: 3, skipTsNode: false, skipScale: false };
 const RESULTS = path.join(PROJECT_ROOT, "bench-results", "latest.json");
 
-interface Stats {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-  readonly samples: readonly number[];
-}
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return { median: round(median), min: round(sorted[0]!), max: round(sorted.at(-1)!), samples: samples.map(round) };
-}
-
-const round = (value: number) => Math.round(value * 10) / 10;
 
 /** Wall time of one command in a fresh process; throws when it fails. */
 function timed(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}): number {

@@ -9,6 +9,9 @@ import { generateRoutes, routeCount } from "./scale-routes";
 import { OfflineTerraform, terraformVersion } from "./terraform/offline-terraform";
 import { fakeDeploy } from "./terraform/fake-apply";
 import { SYNTH_ARGS } from "../local/stack/synth-cache";
+import { stats } from "./bench/stats";
+import { readStackConfig } from "../local/stack/terraform-config";
+import { resourceCount } from "../stacks/terraform-json";
 
 export interface ScaleRow {
   readonly routes: number;
@@ -52,8 +55,7 @@ function synth(copy: string, outdir: string, args: readonly string[] = []): { ms
 }
 
 function resourcesOf(outdir: string, stack: string): number {
-  const config = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource: Record<string, object> };
-  return Object.values(config.resource).reduce((sum, entries) => sum + Object.keys(entries).length, 0);
+  return resourceCount(readStackConfig(outdir, stack));
 }
 
 /** Plan time of the dev API stack: its data stack is fake-applied first, since the API stack reads it. */
@@ -101,7 +103,7 @@ export function scaleRow(groups: number, withPlan: boolean, coldRuns: number, lo
       if (example) baselineMs.push(coldSynth(example).ms);
       colds.push(coldSynth(copy));
     }
-    const cold = { ms: median(colds.map((run) => run.ms)), peakMiB: Math.max(...colds.map((run) => run.peakMiB)) };
+    const cold = { ms: stats(colds.map((run) => run.ms)).median, peakMiB: Math.max(...colds.map((run) => run.peakMiB)) };
     const warmOut = path.join(copy, "out-warm");
     synth(copy, warmOut);
     const forced = synth(copy, warmOut, ["--force"]);
@@ -114,7 +116,7 @@ export function scaleRow(groups: number, withPlan: boolean, coldRuns: number, lo
       resourcesPerRoute: Math.round((devResources / routes) * 10) / 10,
       coldMs: Math.round(cold.ms),
       coldRunsMs: colds.map((run) => Math.round(run.ms)),
-      ...(example ? { baselineColdMs: Math.round(median(baselineMs)) } : {}),
+      ...(example ? { baselineColdMs: Math.round(stats(baselineMs).median) } : {}),
       coldPeakMiB: Math.round(cold.peakMiB),
       forcedWarmMs: Math.round(forced.ms),
       noChangeMs: Math.round(noChange.ms),
@@ -125,9 +127,4 @@ export function scaleRow(groups: number, withPlan: boolean, coldRuns: number, lo
     removeFolder(copy);
     if (example) removeFolder(example);
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
